@@ -1,0 +1,242 @@
+package dev.outbox.testsupport.kafka;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.awaitility.core.ConditionFactory;
+
+import dev.outbox.testsupport.process.ChildProcess;
+import dev.outbox.testsupport.process.LoopbackPorts;
+import dev.outbox.testsupport.process.WorkDirectory;
+
+/**
+ * A real single-node KRaft Kafka broker ({@code kafka_2.13}, broker and controller in one) in a child JVM:
+ * storage formatted once under {@code <workdir>/embedded-kafka/<instance>/data}, PLAINTEXT and CONTROLLER listeners on
+ * free loopback ports kept across restarts, its log in {@code broker.log} beside the data.
+ */
+public final class EmbeddedKafkaBroker implements KafkaServer {
+
+    private static final String HOST = "127.0.0.1";
+    private static final String CLASSPATH_RESOURCE = "broker.classpath";
+    private static final Duration FORMAT_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration READY_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    /* C1 only and the serial collector: a faster start and fewer threads on two cores; no test runs long enough for C2. */
+    private static final List<String> JVM_OPTIONS = List.of(
+            "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+            "-Djava.awt.headless=true",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true",
+            "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+            "-Dorg.slf4j.simpleLogger.log.state.change.logger=warn");
+
+    private final Path instanceDir;
+    private final Path dataDir;
+    private final Path log;
+    private final Path config;
+    private final int port;
+    private final int controllerPort;
+    private ChildProcess process;
+
+    /** Prepares an instance; nothing runs until {@link #start()}. */
+    public EmbeddedKafkaBroker() {
+        this.instanceDir = WorkDirectory.newInstanceDirectory("embedded-kafka");
+        this.dataDir = instanceDir.resolve("data");
+        this.log = instanceDir.resolve("broker.log");
+        this.config = instanceDir.resolve("server.properties");
+        this.port = LoopbackPorts.pick();
+        this.controllerPort = LoopbackPorts.pick();
+    }
+
+    /** Starts the broker, formatting its storage the first time; returns once it answers {@code describeCluster}. */
+    @Override
+    public synchronized EmbeddedKafkaBroker start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
+        if (!Files.exists(dataDir.resolve("meta.properties"))) {
+            writeConfig();
+            format();
+        }
+        process = ChildProcess.start("kafka", java(BrokerMain.class.getName(), config.toString()), log);
+        awaitReady();
+        return this;
+    }
+
+    /** Orderly shutdown (the broker's own shutdown hook); the data stays for the next {@link #start()}. */
+    @Override
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(STOP_GRACE);
+            process = null;
+        }
+    }
+
+    /** SIGKILL: no orderly shutdown, the next {@link #start()} recovers the logs. */
+    @Override
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+            process = null;
+        }
+    }
+
+    /** Stops the broker and deletes its data; the log stays. */
+    @Override
+    public synchronized void close() {
+        stop();
+        WorkDirectory.deleteRecursively(dataDir);
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return HOST + ":" + port;
+    }
+
+    /** The broker's JVM (it starts no children). */
+    public synchronized List<ProcessHandle> processTree() {
+        return process == null ? List.of() : process.processTree();
+    }
+
+    public Path dataDirectory() {
+        return dataDir;
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    private void writeConfig() {
+        Properties properties = new Properties();
+        properties.setProperty("process.roles", "broker,controller");
+        properties.setProperty("node.id", "1");
+        properties.setProperty("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        properties.setProperty("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        properties.setProperty("advertised.listeners", "PLAINTEXT://" + bootstrapServers());
+        properties.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.setProperty("controller.listener.names", "CONTROLLER");
+        properties.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        properties.setProperty("log.dirs", dataDir.toString());
+        properties.setProperty("auto.create.topics.enable", "false");
+        properties.setProperty("num.partitions", "3");
+        properties.setProperty("default.replication.factor", "1");
+        properties.setProperty("min.insync.replicas", "1");
+        properties.setProperty("offsets.topic.replication.factor", "1");
+        // Fewer partitions than the default 50 make the first consumer group's coordinator ready sooner.
+        properties.setProperty("offsets.topic.num.partitions", "5");
+        properties.setProperty("transaction.state.log.replication.factor", "1");
+        properties.setProperty("transaction.state.log.min.isr", "1");
+        properties.setProperty("transaction.state.log.num.partitions", "5");
+        properties.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        properties.setProperty("share.coordinator.state.topic.min.isr", "1");
+        properties.setProperty("group.initial.rebalance.delay.ms", "0");
+        // A broker restarted after a kill waits for its previous registration to expire: 4 s rather than 9.
+        properties.setProperty("broker.heartbeat.interval.ms", "1000");
+        properties.setProperty("broker.session.timeout.ms", "4000");
+        try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            properties.store(writer, "Single-node KRaft broker for tests");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + config, e);
+        }
+    }
+
+    private void format() {
+        ChildProcess.run("Kafka storage format", java("kafka.tools.StorageTool", "format",
+                "--cluster-id", Uuid.randomUuid().toString(), "--config", config.toString()), log, FORMAT_DEADLINE);
+    }
+
+    private void awaitReady() {
+        try {
+            // The port first: an admin client created earlier would log a warning for every refused connection.
+            awaitBroker("listening").until(this::acceptsConnections);
+            try (Admin admin = admin()) {
+                awaitBroker("serving requests").until(() -> clusterHasBroker(admin));
+            }
+        } catch (RuntimeException e) {
+            ChildProcess failed = process;
+            kill();
+            throw failed.failure("Kafka broker did not start", e);
+        }
+    }
+
+    private ConditionFactory awaitBroker(String state) {
+        return await("Kafka broker on " + bootstrapServers() + " " + state)
+                .atMost(READY_DEADLINE)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .failFast("the broker's JVM exited", () -> !process.isAlive());
+    }
+
+    private boolean acceptsConnections() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(HOST, port), 1_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean clusterHasBroker(Admin admin) throws Exception {
+        return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get().isEmpty();
+    }
+
+    private static List<String> java(String mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS);
+        command.add("-cp");
+        command.add(brokerClasspath());
+        command.add(mainClass);
+        command.addAll(Arrays.asList(args));
+        return command;
+    }
+
+    /**
+     * This module's runtime classpath, recorded at build time (see its pom), plus this module itself. The modules
+     * under test do not have the broker on their classpath: it is an optional dependency here.
+     */
+    private static String brokerClasspath() {
+        List<String> entries = new ArrayList<>();
+        try (InputStream in = EmbeddedKafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(CLASSPATH_RESOURCE + " is missing: rebuild test-support");
+            }
+            for (String entry : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(File.pathSeparator)) {
+                if (!Files.exists(Path.of(entry))) {
+                    throw new IllegalStateException("Broker classpath entry " + entry
+                            + " is gone from the local Maven repository: rebuild test-support");
+                }
+                entries.add(entry);
+            }
+            entries.add(Path.of(BrokerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+}

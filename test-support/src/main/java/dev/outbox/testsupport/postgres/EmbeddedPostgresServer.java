@@ -1,0 +1,214 @@
+package dev.outbox.testsupport.postgres;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.outbox.testsupport.process.ChildProcess;
+import dev.outbox.testsupport.process.LoopbackPorts;
+import dev.outbox.testsupport.process.WorkDirectory;
+
+/**
+ * A real PostgreSQL 17 from zonky's binaries, run by this JVM as a child process (no {@code pg_ctl}, no Docker):
+ * {@code initdb} once into {@code <workdir>/embedded-pg/<instance>/data}, then {@code postgres} on a free loopback
+ * port with logical decoding on, its log in {@code postgres.log} beside the data. {@link #stop()} and {@link #start()}
+ * restart it on the same port and data; {@link #close()} also deletes the data.
+ */
+public final class EmbeddedPostgresServer implements PostgresServer {
+
+    private static final String HOST = "127.0.0.1";
+    private static final Duration INITDB_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration READY_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    /*
+     * Runs the server ("$@") in the background and a watcher that waits for end-of-file on the shell's stdin, then
+     * asks the server for a fast shutdown (SIGINT). The watcher gets stdin through fd 3 because a background job's
+     * stdin is /dev/null. The shell waits for the server and exits with its status, so this JVM sees the server's
+     * exit; the server itself never holds the pipe.
+     */
+    private static final String WATCHDOG = """
+            exec 3<&0
+            "$@" </dev/null 3<&- &
+            server=$!
+            { cat >/dev/null; kill -INT "$server" 2>/dev/null; } <&3 &
+            watcher=$!
+            exec 3<&-
+            wait "$server"
+            status=$?
+            kill "$watcher" 2>/dev/null
+            exit "$status"
+            """;
+
+    private final PrivilegeDrop privilegeDrop;
+    private final PostgresDistribution distribution;
+    private final Path instanceDir;
+    private final Path dataDir;
+    private final Path log;
+    private volatile int port;
+    private ChildProcess process;
+
+    /** Prepares an instance that runs under the route {@link PrivilegeDrop#forThisProcess()} picks. */
+    public EmbeddedPostgresServer() {
+        this(PrivilegeDrop.forThisProcess());
+    }
+
+    public EmbeddedPostgresServer(PrivilegeDrop privilegeDrop) {
+        this.privilegeDrop = privilegeDrop;
+        this.distribution = PostgresDistribution.unpacked();
+        this.instanceDir = WorkDirectory.newInstanceDirectory("embedded-pg");
+        this.dataDir = instanceDir.resolve("data");
+        this.log = instanceDir.resolve("postgres.log");
+    }
+
+    /** Starts the server, initialising its data directory the first time; returns once it accepts connections. */
+    @Override
+    public synchronized EmbeddedPostgresServer start() {
+        if (process != null && process.isAlive()) {
+            return this;
+        }
+        if (!Files.exists(dataDir)) {
+            initdb();
+            port = LoopbackPorts.pick();
+        }
+        process = ChildProcess.start("postgres", postgresCommand(), log);
+        awaitReady();
+        createDatabase(DATABASE);
+        return this;
+    }
+
+    /** Fast shutdown (SIGINT): open transactions are rolled back, clients disconnected; the data stays. */
+    @Override
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(STOP_GRACE);
+            process = null;
+        }
+    }
+
+    /** Kills the server and its backends (SIGKILL), as a crash would; the next {@link #start()} recovers from WAL. */
+    @Override
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+            process = null;
+        }
+    }
+
+    /** Stops the server and deletes its data; the log stays. */
+    @Override
+    public synchronized void close() {
+        stop();
+        WorkDirectory.deleteRecursively(dataDir);
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** The server process and its descendants (the watcher, the postmaster, its backends). */
+    public synchronized List<ProcessHandle> processTree() {
+        return process == null ? List.of() : process.processTree();
+    }
+
+    public PrivilegeDrop privilegeDrop() {
+        return privilegeDrop;
+    }
+
+    public Path dataDirectory() {
+        return dataDir;
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    @Override
+    public String host() {
+        return HOST;
+    }
+
+    @Override
+    public int port() {
+        if (port == 0) {
+            throw new IllegalStateException("PostgreSQL has not been started yet");
+        }
+        return port;
+    }
+
+    private void initdb() {
+        privilegeDrop.checkTraversable(distribution.home());
+        privilegeDrop.checkTraversable(instanceDir);
+        Path passwordFile = instanceDir.resolve("password");
+        try {
+            Files.createDirectory(dataDir);
+            privilegeDrop.handOver(dataDir);
+            Files.writeString(passwordFile, PASSWORD, StandardCharsets.UTF_8);
+            privilegeDrop.handOver(passwordFile);
+            List<String> command = new ArrayList<>(privilegeDrop.commandPrefix());
+            command.addAll(List.of(distribution.binary("initdb").toString(),
+                    "--pgdata=" + dataDir,
+                    "--username=" + USERNAME,
+                    "--pwfile=" + passwordFile,
+                    "--auth=scram-sha-256",
+                    "--encoding=UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                    "--no-instructions"));
+            ChildProcess.run("initdb under " + privilegeDrop, command, log, INITDB_DEADLINE);
+            Files.delete(passwordFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot initialise " + dataDir, e);
+        }
+    }
+
+    private List<String> postgresCommand() {
+        List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG, "postgres-watchdog"));
+        command.addAll(privilegeDrop.commandPrefix());
+        command.addAll(List.of(distribution.binary("postgres").toString(),
+                "-D", dataDir.toString(),
+                "-p", Integer.toString(port),
+                "-c", "listen_addresses=" + HOST,
+                "-c", "unix_socket_directories=",
+                "-c", "wal_level=logical",
+                "-c", "max_wal_senders=10",
+                "-c", "max_replication_slots=10",
+                "-c", "synchronous_commit=on",
+                "-c", "fsync=off",
+                "-c", "full_page_writes=off"));
+        return command;
+    }
+
+    private void awaitReady() {
+        try {
+            await("PostgreSQL on port " + port + " accepting connections")
+                    .atMost(READY_DEADLINE)
+                    .pollInterval(Duration.ofMillis(50))
+                    .ignoreExceptionsInstanceOf(SQLException.class)
+                    .failFast("PostgreSQL exited", () -> !process.isAlive())
+                    .until(this::acceptsQueries);
+        } catch (RuntimeException e) {
+            ChildProcess failed = process;
+            kill();
+            throw failed.failure("PostgreSQL did not start under " + privilegeDrop, e);
+        }
+    }
+
+    private boolean acceptsQueries() throws SQLException {
+        try (Connection connection = PostgresServer.connect(jdbcUrl(MAINTENANCE_DATABASE), USERNAME, PASSWORD);
+             Statement statement = connection.createStatement()) {
+            return statement.execute("SELECT 1");
+        }
+    }
+}

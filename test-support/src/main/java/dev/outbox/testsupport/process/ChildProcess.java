@@ -1,0 +1,148 @@
+package dev.outbox.testsupport.process;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * A server process started by a fixture and tied to this JVM by its standard input: the fixture holds the pipe open
+ * while the server should run, and the child stops when it reads end-of-file. Closing the pipe is how {@link #stop}
+ * asks it to stop, and the kernel closes it when this JVM dies, even by {@code kill -9}, so no server outlives the
+ * test run that started it. Output and errors are appended to a log file.
+ */
+public final class ChildProcess {
+
+    private static final int TAIL_LINES = 40;
+    private static final int TAIL_BYTES = 16 * 1024;
+    private static final Duration KILL_DEADLINE = Duration.ofSeconds(10);
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private ChildProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code command} with its output appended to {@code log}; the child must stop at end-of-file on stdin. */
+    public static ChildProcess start(String name, List<String> command, Path log) {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        try {
+            return new ChildProcess(name, builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + name + ": " + command, e);
+        }
+    }
+
+    /**
+     * Runs a short-lived command (no stdin watch: it ends by itself) with its output appended to {@code log}, and
+     * fails with the end of that log unless it exits with 0 within {@code deadline}.
+     */
+    public static void run(String name, List<String> command, Path log, Duration deadline) {
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ChildProcess child;
+        try {
+            child = new ChildProcess(name, builder.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + name + ": " + command, e);
+        }
+        if (!awaitExit(child.process.toHandle(), deadline)) {
+            child.kill();
+            throw child.failure(name + " did not finish within " + deadline, null);
+        }
+        if (child.process.exitValue() != 0) {
+            throw child.failure(name + " failed with exit code " + child.process.exitValue(), null);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** The process and all its descendants, as they are now. */
+    public List<ProcessHandle> processTree() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
+    }
+
+    /** Closes the child's stdin and waits for it to exit; kills the whole process tree if it has not within {@code grace}. */
+    public void stop(Duration grace) {
+        closeStdin();
+        if (!awaitExit(process.toHandle(), grace)) {
+            kill();
+        }
+    }
+
+    /** Kills the process and every descendant at once (SIGKILL), as a crash would, and waits until they are gone. */
+    public void kill() {
+        List<ProcessHandle> tree = processTree();
+        tree.forEach(ProcessHandle::destroyForcibly);
+        closeStdin();
+        for (ProcessHandle handle : tree) {
+            if (!awaitExit(handle, KILL_DEADLINE)) {
+                throw new IllegalStateException(name + " process " + handle.pid() + " survived SIGKILL for " + KILL_DEADLINE);
+            }
+        }
+    }
+
+    /** An exception about this process that carries the end of its log. */
+    public IllegalStateException failure(String message, Throwable cause) {
+        return new IllegalStateException(message + "\n--- last lines of " + log + " ---\n" + logTail(), cause);
+    }
+
+    public String logTail() {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long start = Math.max(0, file.length() - TAIL_BYTES);
+            byte[] bytes = new byte[(int) (file.length() - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private void closeStdin() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // The child already closed its end: it is exiting anyway.
+        }
+    }
+
+    private static boolean awaitExit(ProcessHandle handle, Duration deadline) {
+        try {
+            handle.onExit().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
