@@ -1,0 +1,75 @@
+package dev.outbox.blog.auth;
+
+import dev.outbox.blog.problem.Problem;
+import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.problem.ProblemType;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issues personal API tokens and resolves a {@code Authorization: Bearer} header to its user.
+ * Only a SHA-256 of each token is stored, so a database dump does not hand out write access.
+ */
+@ApplicationScoped
+public class ApiTokens {
+
+    private static final String PREFIX = "obx_";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    EntityManager em;
+
+    /** Creates a token for the user and returns it in clear, once. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public String issue(long userId) {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        em.createNativeQuery("insert into api_tokens (token_hash, user_id) values (?1, ?2)")
+                .setParameter(1, sha256(token))
+                .setParameter(2, userId)
+                .executeUpdate();
+        return token;
+    }
+
+    /** The id of the user the request's bearer token belongs to; 401 if there is none or it is unknown. */
+    public long requireUser(HttpHeaders headers) {
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw unauthenticated("Send your API token as 'Authorization: Bearer <token>'.");
+        }
+        String token = authorization.substring(7).trim();
+        @SuppressWarnings("unchecked")
+        List<Number> users = em.createNativeQuery("select user_id from api_tokens where token_hash = ?1")
+                .setParameter(1, sha256(token))
+                .getResultList();
+        if (users.isEmpty()) {
+            throw unauthenticated("The API token is not valid.");
+        }
+        return users.get(0).longValue();
+    }
+
+    private static ProblemException unauthenticated(String detail) {
+        return new ProblemException(Problem.of(ProblemType.UNAUTHENTICATED, 401, detail),
+                Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"outbox\""));
+    }
+
+    private static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
+    }
+}

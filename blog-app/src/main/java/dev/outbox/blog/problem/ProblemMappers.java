@@ -1,0 +1,110 @@
+package dev.outbox.blog.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Turns every failure into an RFC 9457 problem; nothing leaves this API as HTML or a bare status. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** How long a client should wait before retrying when the database is unreachable. */
+    private static final String RETRY_AFTER_SECONDS = "2";
+    private static final String CONNECTION_EXCEPTION_CLASS = "08";
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        return respond(e.problem(), e.headers(), uri);
+    }
+
+    /** Listed explicitly so it wins over Quarkus' built-in mapper for mismatched input, which is not a problem. */
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
+    public Response malformedJson(JsonProcessingException e, UriInfo uri) {
+        return respond(malformedJsonProblem(e), Map.of(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return respond(malformedJsonProblem(json), Map.of(), uri);
+        }
+        String title = Response.Status.fromStatusCode(status) == null
+                ? "HTTP " + status : Response.Status.fromStatusCode(status).getReasonPhrase();
+        Problem problem = new Problem(ProblemType.HTTP.uri(), title, status, e.getMessage(), null, List.of());
+        return respond(problem, Map.of(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        if (isDatabaseUnreachable(e)) {
+            LOG.warnf("Database unreachable while serving %s: %s", uri.getPath(), e.getMessage());
+            return respond(Problem.of(ProblemType.UNAVAILABLE, 503,
+                            "The database is unreachable; nothing was written. Retry after the delay given."),
+                    Map.of(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS), uri);
+        }
+        if (sqlState(e).equals(UNIQUE_VIOLATION)) {
+            // Two requests raced past the application's own existence check; the index decided.
+            return respond(Problem.of(ProblemType.CONFLICT, 409,
+                    "A concurrent request created the same thing first; nothing was written."), Map.of(), uri);
+        }
+        LOG.errorf(e, "Unexpected failure serving %s", uri.getPath());
+        return respond(Problem.of(ProblemType.INTERNAL, 500,
+                "The request failed and nothing was written; the server log has the details."), Map.of(), uri);
+    }
+
+    private static Problem malformedJsonProblem(JsonProcessingException e) {
+        if (e instanceof MismatchedInputException mismatch) {
+            String field = mismatch.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            if (!field.isEmpty()) {
+                return Problem.of(ProblemType.VALIDATION, 422, "A field has the wrong type")
+                        .withErrors(List.of(new Problem.FieldError(field, "has the wrong type")));
+            }
+        }
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return Problem.of(ProblemType.MALFORMED_JSON, 400, "The body could not be parsed as JSON" + where);
+    }
+
+    /** Connection failures (SQL state class 08) and pool acquisition timeouts mean "try again", not "bug". */
+    private static boolean isDatabaseUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+        }
+        return sqlState(e).startsWith(CONNECTION_EXCEPTION_CLASS);
+    }
+
+    /** The SQL state of the first SQLException in the cause chain, or "" when there is none. */
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return "";
+    }
+
+    private static Response respond(Problem problem, Map<String, String> headers, UriInfo uri) {
+        Response.ResponseBuilder response = Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem.withInstance(uri.getPath()));
+        headers.forEach(response::header);
+        return response.build();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.outbox.blog.problem;
+
+/** The kinds of problem this API reports; {@code uri} is stable and documented in the README. */
+public enum ProblemType {
+    VALIDATION("/problems/validation", "The request is not valid"),
+    MALFORMED_JSON("/problems/malformed-json", "The request body is not valid JSON"),
+    UNAUTHENTICATED("/problems/unauthenticated", "A valid API token is required"),
+    FORBIDDEN("/problems/forbidden", "Only the author may do this"),
+    NOT_FOUND("/problems/not-found", "Not found"),
+    CONFLICT("/problems/conflict", "Conflict with the current state"),
+    IDEMPOTENCY_KEY_REUSED("/problems/idempotency-key-reused",
+            "The Idempotency-Key was already used for a different request"),
+    PRECONDITION_FAILED("/problems/precondition-failed", "The blog changed since you read it"),
+    UNAVAILABLE("/problems/unavailable", "Temporarily unavailable, retry later"),
+    HTTP("about:blank", null),
+    INTERNAL("/problems/internal", "Internal error");
+
+    private final String uri;
+    private final String title;
+
+    ProblemType(String uri, String title) {
+        this.uri = uri;
+        this.title = title;
+    }
+
+    public String uri() {
+        return uri;
+    }
+
+    public String title() {
+        return title;
+    }
+}

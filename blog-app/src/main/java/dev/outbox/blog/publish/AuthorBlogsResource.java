@@ -1,0 +1,63 @@
+package dev.outbox.blog.publish;
+
+import dev.outbox.blog.problem.Problem.FieldError;
+import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.user.User;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Link;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * {@code GET /users/{id}/blogs}: an author's live blogs, newest first. Keyset-paginated (a cursor,
+ * not an offset) so deep pages cost the same as the first and a publish never shifts a page.
+ */
+@Path("/users/{authorId}/blogs")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthorBlogsResource {
+
+    static final int MAX_LIMIT = 100;
+
+    /** One page; {@code next} is the URL of the following page, absent on the last one. */
+    public record BlogPage(List<BlogView> items, URI next) {
+    }
+
+    @GET
+    public Response list(@PathParam("authorId") long authorId,
+                         @QueryParam("limit") @DefaultValue("20") int limit,
+                         @QueryParam("before") Long before,
+                         UriInfo uri) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw ProblemException.invalid(List.of(new FieldError("limit", "must be between 1 and " + MAX_LIMIT)));
+        }
+        if (User.findById(authorId) == null) {
+            throw ProblemException.notFound("No user with id " + authorId + ".");
+        }
+        long cursor = before == null ? Long.MAX_VALUE : before;
+        List<Blog> rows = Blog.<Blog>find("authorId = ?1 and status = ?2 and id < ?3",
+                        Sort.descending("id"), authorId, Blog.Status.PUBLISHED, cursor)
+                .page(Page.ofSize(limit + 1))
+                .list();
+        List<BlogView> items = rows.stream().limit(limit).map(BlogView::of).toList();
+        URI next = rows.size() > limit
+                ? uri.getRequestUriBuilder().replaceQueryParam("before", items.get(items.size() - 1).id())
+                        .replaceQueryParam("limit", limit).build()
+                : null;
+        Response.ResponseBuilder response = Response.ok(new BlogPage(items, next));
+        if (next != null) {
+            response.links(Link.fromUri(next).rel("next").build());
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.outbox.blog.publish;
+
+import dev.outbox.blog.problem.Problem.FieldError;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** The body of {@code POST /blogs} and {@code PUT /blogs/{id}}. */
+public record BlogDraft(String title, String body, List<String> tags) {
+
+    private static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+    /** Every reason this draft cannot be published, field by field; empty when it is fine. */
+    List<FieldError> violations(BlogLimits limits) {
+        List<FieldError> errors = new ArrayList<>();
+        if (title == null || title.isBlank()) {
+            errors.add(new FieldError("title", "is required"));
+        } else if (title.strip().length() > limits.maxTitleLength()) {
+            errors.add(new FieldError("title", "must be at most " + limits.maxTitleLength() + " characters"));
+        }
+        if (body == null || body.isBlank()) {
+            errors.add(new FieldError("body", "is required"));
+        } else if (body.length() > limits.maxBodyLength()) {
+            errors.add(new FieldError("body", "must be at most " + limits.maxBodyLength() + " characters"));
+        }
+        List<String> tagList = tags == null ? List.of() : tags;
+        if (tagList.size() > limits.maxTags()) {
+            errors.add(new FieldError("tags", "must hold at most " + limits.maxTags() + " tags"));
+        }
+        for (int i = 0; i < tagList.size(); i++) {
+            String tag = tagList.get(i) == null ? "" : tagList.get(i).strip().toLowerCase(Locale.ROOT);
+            if (tag.length() > limits.maxTagLength() || !TAG.matcher(tag).matches()) {
+                errors.add(new FieldError("tags[" + i + "]", "must be 1 to " + limits.maxTagLength()
+                        + " characters of a-z, 0-9 or -, starting with a letter or digit"));
+            }
+        }
+        return errors;
+    }
+
+    /** The draft as stored: title trimmed, tags lower-cased and de-duplicated in their given order. */
+    BlogDraft normalised() {
+        List<String> cleanTags = tags == null ? List.of()
+                : List.copyOf(new LinkedHashSet<>(tags.stream().map(t -> t.strip().toLowerCase(Locale.ROOT)).toList()));
+        return new BlogDraft(title.strip(), body, cleanTags);
+    }
+
+    /** Fingerprint of the request, to tell an Idempotency-Key retry from a reuse of the key. */
+    byte[] fingerprint() {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : List.of(title, body, String.join("\u0000", tags))) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0x1F);
+            }
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
+    }
+}

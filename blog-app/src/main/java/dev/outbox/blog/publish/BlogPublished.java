@@ -1,0 +1,20 @@
+package dev.outbox.blog.publish;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.outbox.blog.outbox.EventIds;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A blog was published: it carries the full text so consumers never call back. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record BlogPublished(UUID eventId, Instant occurredAt, long blogId, long authorId, String title, String body,
+                            List<String> tags, long version) implements BlogEvent {
+
+    public static BlogPublished of(Blog blog, Instant occurredAt) {
+        return new BlogPublished(EventIds.next(), occurredAt, blog.id, blog.authorId, blog.title, blog.body,
+                List.copyOf(blog.tags), blog.version);
+    }
+}

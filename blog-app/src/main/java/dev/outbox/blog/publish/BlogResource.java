@@ -1,0 +1,79 @@
+package dev.outbox.blog.publish;
+
+import dev.outbox.blog.auth.ApiTokens;
+import dev.outbox.blog.problem.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.util.Optional;
+
+/** {@code /blogs}: publish, read, update and delete. Writes need the author's bearer token. */
+@Path("/blogs")
+@Produces(MediaType.APPLICATION_JSON)
+public class BlogResource {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    @Inject
+    BlogPublishing publishing;
+
+    @Inject
+    ApiTokens tokens;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response publish(BlogDraft draft, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+                            HttpHeaders headers, UriInfo uri) {
+        long authorId = tokens.requireUser(headers);
+        Optional<String> key = Optional.ofNullable(idempotencyKey);
+        key.ifPresent(IdempotencyKeys::requireWellFormed);
+        BlogPublishing.Published published = publishing.publish(authorId, draft, key);
+        Response.ResponseBuilder response = Response
+                .created(uri.getBaseUriBuilder().path("blogs").path(String.valueOf(published.blog().id())).build())
+                .tag(published.blog().entityTag())
+                .entity(published.blog());
+        if (published.replayed()) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        return response.build();
+    }
+
+    @GET
+    @Path("/{id}")
+    public Response get(@PathParam("id") long id) {
+        BlogView blog = Blog.findPublished(id).map(BlogView::of)
+                .orElseThrow(() -> ProblemException.notFound("No blog with id " + id + "."));
+        return Response.ok(blog).tag(blog.entityTag()).build();
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response update(@PathParam("id") long id, BlogDraft draft, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                           HttpHeaders headers) {
+        long authorId = tokens.requireUser(headers);
+        BlogView blog = publishing.update(authorId, id, draft, Optional.ofNullable(ifMatch));
+        return Response.ok(blog).tag(blog.entityTag()).build();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") long id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                           HttpHeaders headers) {
+        long authorId = tokens.requireUser(headers);
+        publishing.delete(authorId, id, Optional.ofNullable(ifMatch));
+        return Response.noContent().build();
+    }
+}
