@@ -1,0 +1,110 @@
+package dev.outbox.bench.publish;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.outbox.testsupport.Infrastructure;
+import dev.outbox.testsupport.postgres.PostgresServer;
+import dev.outbox.testsupport.process.LoopbackPorts;
+import dev.outbox.testsupport.process.WorkDirectory;
+
+/**
+ * The publish benchmark: POST /blogs through a real blog-app, then the bare JDBC transaction it runs, against the same
+ * Postgres with the same closed-loop load, and how far the first is from the second. Run from the repository root.
+ */
+public final class PublishBenchmark {
+
+    private static final Path BLOG_APP_JAR = Path.of("blog-app/target/quarkus-app/quarkus-run.jar");
+    private static final Duration READY_DEADLINE = Duration.ofSeconds(90);
+    private static final Duration STATISTICS_DEADLINE = Duration.ofSeconds(30);
+
+    private PublishBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchSettings settings = BenchSettings.parse(args);
+        Report report = new Report(System.out);
+        Json json = new Json();
+        BlogDrafts drafts = BlogDrafts.generate(json);
+        ClosedLoop load = new ClosedLoop(settings.clients(), settings.warmUp(), settings.measured());
+        List<String> problems = new ArrayList<>();
+
+        try (PostgresServer postgres = Infrastructure.selected().startPostgres()) {
+            BenchDatabase database = new BenchDatabase(postgres.createDatabase("bench"), postgres.username(),
+                    postgres.password());
+            report.context(settings, database.serverDescription());
+
+            int port = LoopbackPorts.pick();
+            BlogApi blogApi = new BlogApi(URI.create("http://127.0.0.1:" + port), json);
+            List<BlogApi.Author> authors;
+            LoadResult api;
+            try (BlogAppProcess app = startBlogApp(database, port, settings.poolSize())) {
+                app.awaitReady(blogApi::isReady, READY_DEADLINE);
+                authors = register(blogApi, settings.authors());
+                report.line("# POST /blogs through blog-app on port " + port + " ...");
+                api = load.run("POST /blogs (outbox)", client -> blogApi.publisher(authors, drafts, client));
+            }
+            problems.addAll(check(database, api, 0));
+
+            List<Long> authorIds = authors.stream().map(BlogApi.Author::id).toList();
+            report.line("# raw JDBC transaction, one connection per client ...");
+            LoadResult raw = load.run("raw JDBC transaction", client -> new RawPublishTransaction(
+                    database.jdbcUrl(), database.user(), database.password(), authorIds, drafts, json, client));
+            problems.addAll(check(database, raw, api.totalSuccesses()));
+
+            report.line("");
+            report.table(api, raw);
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(problem -> System.err.println("FAILED: " + problem));
+            System.exit(1);
+        }
+    }
+
+    private static BlogAppProcess startBlogApp(BenchDatabase database, int port, int poolSize) {
+        return BlogAppProcess.start(BLOG_APP_JAR, Map.of(
+                        "BLOG_DB_URL", database.jdbcUrl(),
+                        "BLOG_DB_USER", database.user(),
+                        "BLOG_DB_PASSWORD", database.password(),
+                        "BLOG_HTTP_PORT", Integer.toString(port),
+                        "BLOG_DB_POOL_SIZE", Integer.toString(poolSize)),
+                WorkDirectory.root().resolve("blog-app.log"));
+    }
+
+    private static List<BlogApi.Author> register(BlogApi api, int count) throws IOException, InterruptedException {
+        List<BlogApi.Author> authors = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            authors.add(api.register("bench_author_" + i));
+        }
+        return authors;
+    }
+
+    /**
+     * A phase is only worth its figures if it had no errors and the database holds exactly what it claims: one blog
+     * row per success, and one outbox insert and delete per blog, leaving the outbox empty.
+     */
+    private static List<String> check(BenchDatabase database, LoadResult result, long earlierBlogs)
+            throws SQLException, InterruptedException {
+        List<String> problems = new ArrayList<>();
+        if (result.totalErrors() > 0) {
+            problems.add(result.name() + ": " + result.totalErrors() + " errors, the first: " + result.firstError());
+        }
+        long expectedBlogs = earlierBlogs + result.totalSuccesses();
+        long blogs = database.blogCount();
+        if (blogs != expectedBlogs) {
+            problems.add(result.name() + ": " + blogs + " blog rows, expected " + expectedBlogs);
+        }
+        BenchDatabase.OutboxTraffic outbox = database.awaitOutboxTraffic(expectedBlogs, STATISTICS_DEADLINE);
+        if (outbox.inserted() != expectedBlogs || outbox.deleted() != expectedBlogs || outbox.live() != 0) {
+            problems.add(result.name() + ": outbox saw " + outbox + ", expected " + expectedBlogs
+                    + " inserts and deletes and no live row");
+        }
+        return problems;
+    }
+}
