@@ -1,0 +1,54 @@
+package dev.outbox.relay.engine;
+
+import java.util.Properties;
+
+/** Debezium engine and Postgres connector settings: our defaults, then {@code relay.debezium.*} overrides. */
+final class EngineProperties {
+
+    /** Debezium names topics {@code <prefix>.<schema>.<table>}; the router renames outbox records anyway. */
+    static final String TOPIC_PREFIX = "outbox";
+
+    private EngineProperties() {
+    }
+
+    static Properties of(RelayConfig relay, PostgresUrl database, String user, String password, String bootstrapServers) {
+        Properties p = new Properties();
+        p.setProperty("name", "outbox-relay");
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("topic.prefix", TOPIC_PREFIX);
+
+        p.setProperty("database.hostname", database.host());
+        p.setProperty("database.port", Integer.toString(database.port()));
+        p.setProperty("database.dbname", database.database());
+        p.setProperty("database.user", user);
+        p.setProperty("database.password", password);
+
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", relay.slotName());
+        p.setProperty("publication.name", relay.publicationName());
+        // Only the outbox and the heartbeat table are in the publication; no other table's rows leave Postgres.
+        p.setProperty("publication.autocreate.mode", "filtered");
+        p.setProperty("table.include.list", relay.outboxTable() + "," + relay.heartbeatTable());
+        // Events are facts from now on; the outbox is empty by design, so there is nothing to snapshot.
+        p.setProperty("snapshot.mode", "no_data");
+
+        p.setProperty("heartbeat.interval.ms", Long.toString(relay.heartbeatInterval().toMillis()));
+        p.setProperty("heartbeat.action.query", "insert into " + relay.heartbeatTable()
+                + " (id, beat_at) values (1, now()) on conflict (id) do update set beat_at = excluded.beat_at");
+
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+        p.setProperty("offset.storage.topic", relay.offsetsTopic());
+        p.setProperty("offset.storage.partitions", "1");
+        p.setProperty("offset.storage.replication.factor", Short.toString(relay.offsetsTopicReplicationFactor()));
+        p.setProperty("bootstrap.servers", bootstrapServers);
+        // Commit offsets after every batch: Kafka has acked it by then, and a restart re-sends at most one batch.
+        p.setProperty("offset.flush.interval.ms", "0");
+
+        p.setProperty("max.batch.size", "2048");
+        p.setProperty("max.queue.size", "8192");
+        p.setProperty("poll.interval.ms", "50");
+
+        p.putAll(relay.debezium());
+        return p;
+    }
+}

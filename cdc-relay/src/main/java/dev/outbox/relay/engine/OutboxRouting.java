@@ -1,0 +1,88 @@
+package dev.outbox.relay.engine;
+
+import io.debezium.data.Envelope;
+import io.debezium.transforms.outbox.EventRouter;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a captured outbox insert into the Kafka record data engineers read: Debezium's Outbox Event Router
+ * picks topic ({@code aggregatetype} + suffix), key ({@code aggregateid}) and payload (the jsonb text, sent
+ * as real JSON), and this adds CloudEvents binary-mode headers so any tool can read the events.
+ * Everything else the connector emits (heartbeats, the heartbeat table, the outbox's own deletes) has no
+ * Kafka record; it still advances the offsets.
+ */
+final class OutboxRouting implements AutoCloseable {
+
+    private static final String CLOUD_EVENTS_TYPE_PREFIX = "dev.outbox.";
+    /** The engine's bookkeeping (connector name, task, run id): meaningless to readers of the topic. */
+    private static final String DEBEZIUM_INTERNAL_HEADER_PREFIX = "__debezium.";
+
+    private final EventRouter<SourceRecord> router = new EventRouter<>();
+    private final String outboxTopic;
+    private final String cloudEventsSource;
+
+    OutboxRouting(RelayConfig relay) {
+        this.outboxTopic = EngineProperties.TOPIC_PREFIX + "." + relay.outboxTable();
+        this.cloudEventsSource = relay.cloudEventsSource();
+        router.configure(Map.of(
+                "route.topic.replacement", "${routedByValue}" + relay.topicSuffix(),
+                "table.fields.additional.placement",
+                "type:header:eventType,aggregatetype:header:aggregateType,occurred_at:header:occurredAt,"
+                        + "schema_version:header:schemaVersion"));
+    }
+
+    /** The Kafka record for an outbox insert; empty for anything else. */
+    Optional<ProducerRecord<byte[], byte[]>> toKafka(SourceRecord captured) {
+        if (!isOutboxInsert(captured)) {
+            return Optional.empty();
+        }
+        SourceRecord routed = router.apply(captured);
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : routed.headers()) {
+            if (!header.key().startsWith(DEBEZIUM_INTERNAL_HEADER_PREFIX)) {
+                headers.add(header.key(), utf8(String.valueOf(header.value())));
+            }
+        }
+        String eventType = String.valueOf(routed.headers().lastWithName("eventType").value());
+        String aggregateType = String.valueOf(routed.headers().lastWithName("aggregateType").value());
+        headers.add("ce_specversion", utf8("1.0"));
+        headers.add("ce_id", utf8(String.valueOf(routed.headers().lastWithName("id").value())));
+        headers.add("ce_type", utf8(CLOUD_EVENTS_TYPE_PREFIX + aggregateType + "." + eventType));
+        headers.add("ce_source", utf8(cloudEventsSource));
+        headers.add("ce_time", utf8(String.valueOf(routed.headers().lastWithName("occurredAt").value())));
+        headers.add("content-type", utf8("application/json"));
+        return Optional.of(new ProducerRecord<>(routed.topic(), null, routed.timestamp(),
+                utf8(String.valueOf(routed.key())), utf8((String) routed.value()), headers));
+    }
+
+    /** Commit time of the source transaction, for any change event; empty for heartbeats. */
+    static Optional<Long> commitTimeMillis(SourceRecord captured) {
+        if (captured.value() instanceof Struct envelope && envelope.schema().field(Envelope.FieldName.SOURCE) != null) {
+            return Optional.ofNullable(envelope.getStruct(Envelope.FieldName.SOURCE).getInt64("ts_ms"));
+        }
+        return Optional.empty();
+    }
+
+    private boolean isOutboxInsert(SourceRecord captured) {
+        return outboxTopic.equals(captured.topic())
+                && captured.value() instanceof Struct envelope
+                && Envelope.Operation.CREATE.code().equals(envelope.getString(Envelope.FieldName.OPERATION));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        router.close();
+    }
+}

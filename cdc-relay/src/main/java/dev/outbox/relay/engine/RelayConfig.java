@@ -1,0 +1,63 @@
+package dev.outbox.relay.engine;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The knobs the relay owns. Anything else passes through: {@code relay.debezium.*} to the Debezium
+ * engine and connector, {@code relay.producer.*} to the Kafka producer.
+ */
+@ConfigMapping(prefix = "relay")
+public interface RelayConfig {
+
+    /** The replication slot; it retains WAL until the relay confirms it, so it is named, not generated. */
+    @WithDefault("outbox_relay")
+    String slotName();
+
+    @WithDefault("outbox_relay")
+    String publicationName();
+
+    @WithDefault("public.outbox")
+    String outboxTable();
+
+    /** Written by the heartbeat so the slot advances when the outbox is idle but the database is not. */
+    @WithDefault("public.relay_heartbeat")
+    String heartbeatTable();
+
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /** Debezium's offsets live in this compacted Kafka topic, beside the events they describe. */
+    @WithDefault("outbox-relay.offsets")
+    String offsetsTopic();
+
+    @WithDefault("1")
+    short offsetsTopicReplicationFactor();
+
+    /** Topic of an event = aggregate type + this suffix: aggregate {@code blog} goes to {@code blog.events}. */
+    @WithDefault(".events")
+    String topicSuffix();
+
+    /** The CloudEvents {@code source} attribute of every event. */
+    @WithDefault("/blog-app")
+    String cloudEventsSource();
+
+    /** Readiness reports DOWN while the relay is further behind the database than this. */
+    @WithDefault("60s")
+    Duration maxBehind();
+
+    /** How long shutdown waits for the engine to stop before giving up on it. */
+    @WithDefault("30s")
+    Duration shutdownTimeout();
+
+    /** The longest wait between two attempts to start when the database or broker is not reachable yet. */
+    @WithDefault("30s")
+    Duration maxStartBackoff();
+
+    Map<String, String> debezium();
+
+    Map<String, String> producer();
+}

@@ -1,0 +1,209 @@
+package dev.outbox.relay.engine;
+
+import dev.outbox.relay.lag.RelayProgress;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the Debezium engine on its own thread for the life of the application. Until the engine has streamed
+ * once, a failed start (database or broker not reachable yet) is retried with backoff and shown in health.
+ * Once it has streamed, an engine that stops with an error ends the process with a non-zero status: a
+ * half-alive relay would hold the slot and relay nothing. The orchestrator restarts it from the committed offsets.
+ */
+@ApplicationScoped
+public class RelayEngine {
+
+    private static final Logger LOG = Logger.getLogger(RelayEngine.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration KAFKA_ACK_TIMEOUT = Duration.ofMinutes(2);
+
+    @Inject
+    RelayConfig relay;
+
+    @Inject
+    RelayProgress progress;
+
+    @Inject
+    DataSource dataSource;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String user;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String password;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "debezium-engine"));
+    private final CountDownLatch shuttingDown = new CountDownLatch(1);
+    private volatile EngineStatus status = EngineStatus.starting("not started", 0);
+    private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+
+    void start(@Observes StartupEvent startup) {
+        PostgresUrl database = PostgresUrl.parse(jdbcUrl);
+        Properties engineProperties = EngineProperties.of(relay, database, user, password, bootstrapServers);
+        thread.submit(() -> runUntilShutdown(engineProperties));
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        shuttingDown.countDown();
+        status = EngineStatus.stopped("shutting down");
+        closeEngine();
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(relay.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warnf("The engine did not stop within %s; exiting anyway, offsets of the last batch may be re-sent",
+                        relay.shutdownTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public EngineStatus status() {
+        return status;
+    }
+
+    private void runUntilShutdown(Properties engineProperties) {
+        Duration backoff = FIRST_BACKOFF;
+        for (int attempt = 1; shuttingDown.getCount() > 0; attempt++) {
+            Outcome outcome = runOnce(engineProperties, attempt);
+            if (shuttingDown.getCount() == 0) {
+                return;
+            }
+            if (outcome.streamed()) {
+                status = EngineStatus.stopped("engine failed: " + outcome.error());
+                LOG.errorf("The Debezium engine stopped after streaming: %s. Exiting so that the relay is restarted "
+                        + "from its committed offsets.", outcome.error());
+                Quarkus.asyncExit(1);
+                return;
+            }
+            status = EngineStatus.starting("start failed: " + outcome.error() + "; retrying in " + backoff, attempt);
+            LOG.warnf("Could not start the relay (attempt %d): %s. Retrying in %s.", attempt, outcome.error(), backoff);
+            if (awaitShutdown(backoff)) {
+                return;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(relay.maxStartBackoff()) > 0 ? relay.maxStartBackoff()
+                    : backoff.multipliedBy(2);
+        }
+    }
+
+    private Outcome runOnce(Properties engineProperties, int attempt) {
+        status = EngineStatus.starting("connecting to Postgres and Kafka", attempt);
+        String[] error = {"the engine stopped"};
+        boolean[] streamed = {false};
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties());
+             OutboxRouting routing = new OutboxRouting(relay)) {
+            ensureHeartbeatTable();
+            int maxBatchSize = Integer.parseInt(engineProperties.getProperty("max.batch.size"));
+            engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                    .using(engineProperties)
+                    .using(new DebeziumEngine.ConnectorCallback() {
+                        @Override
+                        public void taskStarted() {
+                            streamed[0] = true;
+                            status = EngineStatus.streaming();
+                            LOG.infof("Relaying %s from slot %s to Kafka", relay.outboxTable(), relay.slotName());
+                        }
+                    })
+                    .using((success, message, failure) -> {
+                        if (!success) {
+                            error[0] = failure == null ? message : message + ": " + rootMessage(failure);
+                        }
+                    })
+                    .notifying(new KafkaSink(producer, routing, progress, maxBatchSize, KAFKA_ACK_TIMEOUT))
+                    .build();
+            engine.run();
+        } catch (RuntimeException | SQLException e) {
+            error[0] = rootMessage(e);
+        } finally {
+            closeEngine();
+        }
+        return new Outcome(streamed[0], error[0]);
+    }
+
+    /** The heartbeat's target, created here because the relay owns it; it must exist before the publication. */
+    private void ensureHeartbeatTable() throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("create table if not exists " + relay.heartbeatTable()
+                    + " (id integer primary key, beat_at timestamptz not null)");
+        }
+    }
+
+    private Map<String, Object> producerProperties() {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.putAll(relay.producer());
+        return p;
+    }
+
+    private boolean awaitShutdown(Duration timeout) {
+        try {
+            return shuttingDown.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    private void closeEngine() {
+        DebeziumEngine<?> running = engine;
+        if (running != null) {
+            try {
+                running.close();
+            } catch (IOException e) {
+                LOG.warn("Closing the Debezium engine failed", e);
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private record Outcome(boolean streamed, String error) {
+    }
+}

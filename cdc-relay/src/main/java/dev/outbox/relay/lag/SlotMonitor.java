@@ -1,0 +1,65 @@
+package dev.outbox.relay.lag;
+
+import dev.outbox.relay.engine.RelayConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** Reads the relay's replication slot from {@code pg_replication_slots}, for {@code /lag} and Prometheus. */
+@ApplicationScoped
+public class SlotMonitor {
+
+    private static final String QUERY = """
+            select active,
+                   coalesce(pg_current_wal_lsn() - confirmed_flush_lsn, 0) as lag_bytes,
+                   coalesce(pg_current_wal_lsn() - restart_lsn, 0) as retained_bytes
+            from pg_replication_slots where slot_name = ?""";
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    RelayConfig relay;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @PostConstruct
+    void registerMeters() {
+        Gauge.builder("relay.slot.lag.bytes", this, m -> m.readOrMissing().lagBytes())
+                .description("WAL written but not yet confirmed by the relay").register(metrics);
+        Gauge.builder("relay.slot.retained.bytes", this, m -> m.readOrMissing().retainedBytes())
+                .description("WAL Postgres keeps for the relay's slot").register(metrics);
+        Gauge.builder("relay.slot.active", this, m -> m.readOrMissing().active() ? 1 : 0).register(metrics);
+    }
+
+    public SlotLag read() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(QUERY)) {
+            statement.setString(1, relay.slotName());
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return SlotLag.missing(relay.slotName());
+                }
+                return new SlotLag(relay.slotName(), true, row.getBoolean(1), row.getLong(2), row.getLong(3));
+            }
+        }
+    }
+
+    /** For gauges: an unreachable database shows as a missing slot rather than failing the scrape. */
+    private SlotLag readOrMissing() {
+        try {
+            return read();
+        } catch (SQLException e) {
+            return SlotLag.missing(relay.slotName());
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.outbox.relay.support;
+
+import dev.outbox.testsupport.SharedInfrastructure;
+import dev.outbox.testsupport.postgres.PostgresServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A database of its own on the shared Postgres, with the outbox table, written the way blog-app writes it:
+ * each event inserted and deleted again in its transaction.
+ */
+public final class RelayDatabase {
+
+    /** An event as written to the outbox; {@code sequence} orders one author's events. */
+    public record WrittenEvent(UUID id, String authorId, int sequence) {
+    }
+
+    private final PostgresServer postgres;
+    private final String name;
+
+    private RelayDatabase(PostgresServer postgres, String name) {
+        this.postgres = postgres;
+        this.name = name;
+    }
+
+    public static RelayDatabase create(String name) {
+        PostgresServer postgres = SharedInfrastructure.postgres();
+        postgres.createDatabase(name);
+        RelayDatabase database = new RelayDatabase(postgres, name);
+        try (InputStream ddl = RelayDatabase.class.getResourceAsStream("/outbox-schema.sql")) {
+            database.execute(new String(ddl.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return database;
+    }
+
+    public String jdbcUrl() {
+        return postgres.jdbcUrl(name);
+    }
+
+    public String username() {
+        return postgres.username();
+    }
+
+    public String password() {
+        return postgres.password();
+    }
+
+    public Connection connect() throws SQLException {
+        return postgres.connect(name);
+    }
+
+    /** Writes {@code eventsPerAuthor} events for each author, one transaction per event, interleaving authors. */
+    public List<WrittenEvent> publish(List<String> authors, int eventsPerAuthor) throws SQLException {
+        List<WrittenEvent> written = new ArrayList<>();
+        try (Connection connection = connect()) {
+            for (int sequence = 0; sequence < eventsPerAuthor; sequence++) {
+                for (String author : authors) {
+                    written.add(insertAndDelete(connection, author, sequence));
+                    connection.commit();
+                }
+            }
+        }
+        return written;
+    }
+
+    /** Writes all events in ONE transaction: many outbox rows sharing one commit LSN. */
+    public List<WrittenEvent> publishInOneTransaction(String author, int count) throws SQLException {
+        List<WrittenEvent> written = new ArrayList<>();
+        try (Connection connection = connect()) {
+            for (int sequence = 0; sequence < count; sequence++) {
+                written.add(insertAndDelete(connection, author, sequence));
+            }
+            connection.commit();
+        }
+        return written;
+    }
+
+    public void execute(String sql) {
+        try (Connection connection = postgres.connect(name); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    /** {@code confirmed_flush_lsn} of the slot, as a number of bytes since WAL start. */
+    public long confirmedFlushLsn(String slot) {
+        try (Connection connection = connect();
+             PreparedStatement statement = connection.prepareStatement(
+                     "select confirmed_flush_lsn - '0/0'::pg_lsn from pg_replication_slots where slot_name = ?")) {
+            connection.setAutoCommit(true);
+            statement.setString(1, slot);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? row.getLong(1) : -1;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public long currentWalLsn() {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("select pg_current_wal_lsn() - '0/0'::pg_lsn")) {
+            row.next();
+            return row.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static WrittenEvent insertAndDelete(Connection connection, String author, int sequence) throws SQLException {
+        connection.setAutoCommit(false);
+        UUID id = UUID.randomUUID();
+        try (PreparedStatement insert = connection.prepareStatement("""
+                insert into outbox (id, aggregatetype, aggregateid, type, payload, occurred_at, schema_version)
+                values (?, 'blog', ?, 'BlogPublished', cast(? as jsonb), ?, 1)""");
+             PreparedStatement delete = connection.prepareStatement("delete from outbox where id = ?")) {
+            insert.setObject(1, id);
+            insert.setString(2, author);
+            insert.setString(3, "{\"event_id\": \"" + id + "\", \"event_type\": \"BlogPublished\", \"author_id\": "
+                    + author + ", \"sequence\": " + sequence + ", \"title\": \"It's \\\"quoted\\\"\"}");
+            insert.setTimestamp(4, Timestamp.from(Instant.now()));
+            insert.executeUpdate();
+            delete.setObject(1, id);
+            delete.executeUpdate();
+        }
+        return new WrittenEvent(id, author, sequence);
+    }
+}
