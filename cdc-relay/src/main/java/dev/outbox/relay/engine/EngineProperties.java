@@ -44,6 +44,9 @@ final class EngineProperties {
         // Commit offsets after every batch: Kafka has acked it by then, and a restart re-sends at most one batch.
         p.setProperty("offset.flush.interval.ms", "0");
 
+        // Bounds how long a failed engine takes to stop; the default (minutes) keeps a broken relay alive too long.
+        p.setProperty("task.management.timeout.ms", "15000");
+
         p.setProperty("max.batch.size", "2048");
         p.setProperty("max.queue.size", "8192");
         p.setProperty("poll.interval.ms", "50");

@@ -11,6 +11,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -28,9 +30,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the Debezium engine on its own thread for the life of the application. Until the engine has streamed
@@ -44,6 +48,8 @@ public class RelayEngine {
     private static final Logger LOG = Logger.getLogger(RelayEngine.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration KAFKA_ACK_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration BROKER_PROBE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     @Inject
     RelayConfig relay;
@@ -98,8 +104,11 @@ public class RelayEngine {
 
     private void runUntilShutdown(Properties engineProperties) {
         Duration backoff = FIRST_BACKOFF;
+        String lastFailure = null;
         for (int attempt = 1; shuttingDown.getCount() > 0; attempt++) {
-            Outcome outcome = runOnce(engineProperties, attempt);
+            status = EngineStatus.starting(lastFailure == null ? "connecting to Postgres and Kafka"
+                    : "connecting again; last attempt failed: " + lastFailure, attempt);
+            Outcome outcome = runOnce(engineProperties);
             if (shuttingDown.getCount() == 0) {
                 return;
             }
@@ -110,6 +119,7 @@ public class RelayEngine {
                 Quarkus.asyncExit(1);
                 return;
             }
+            lastFailure = outcome.error();
             status = EngineStatus.starting("start failed: " + outcome.error() + "; retrying in " + backoff, attempt);
             LOG.warnf("Could not start the relay (attempt %d): %s. Retrying in %s.", attempt, outcome.error(), backoff);
             if (awaitShutdown(backoff)) {
@@ -120,13 +130,14 @@ public class RelayEngine {
         }
     }
 
-    private Outcome runOnce(Properties engineProperties, int attempt) {
-        status = EngineStatus.starting("connecting to Postgres and Kafka", attempt);
+    private Outcome runOnce(Properties engineProperties) {
         String[] error = {"the engine stopped"};
         boolean[] streamed = {false};
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties());
-             OutboxRouting routing = new OutboxRouting(relay)) {
+        KafkaProducer<byte[], byte[]> producer = null;
+        try (OutboxRouting routing = new OutboxRouting(relay)) {
             ensureHeartbeatTable();
+            requireBroker();
+            producer = new KafkaProducer<>(producerProperties());
             int maxBatchSize = Integer.parseInt(engineProperties.getProperty("max.batch.size"));
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(engineProperties)
@@ -146,10 +157,17 @@ public class RelayEngine {
                     .notifying(new KafkaSink(producer, routing, progress, maxBatchSize, KAFKA_ACK_TIMEOUT))
                     .build();
             engine.run();
-        } catch (RuntimeException | SQLException e) {
+        } catch (RuntimeException | SQLException | ExecutionException e) {
             error[0] = rootMessage(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error[0] = "interrupted";
         } finally {
             closeEngine();
+            engine = null;
+            if (producer != null) {
+                producer.close(PRODUCER_CLOSE_TIMEOUT);
+            }
         }
         return new Outcome(streamed[0], error[0]);
     }
@@ -159,6 +177,22 @@ public class RelayEngine {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("create table if not exists " + relay.heartbeatTable()
                     + " (id integer primary key, beat_at timestamptz not null)");
+        }
+    }
+
+    /**
+     * Fails within seconds when the broker is unreachable. Without it the engine's offset store would wait on
+     * Kafka indefinitely, and health could only say "starting", not why.
+     */
+    private void requireBroker() throws ExecutionException, InterruptedException {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) BROKER_PROBE_TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) BROKER_PROBE_TIMEOUT.toMillis()))) {
+            admin.describeCluster().nodes().get(BROKER_PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
+                    + BROKER_PROBE_TIMEOUT.toSeconds() + " s");
         }
     }
 
@@ -192,6 +226,8 @@ public class RelayEngine {
                 running.close();
             } catch (IOException e) {
                 LOG.warn("Closing the Debezium engine failed", e);
+            } catch (IllegalStateException alreadyStopped) {
+                // The engine stopped by itself (it failed) before shutdown asked it to.
             }
         }
     }

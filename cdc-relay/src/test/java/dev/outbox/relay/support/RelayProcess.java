@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
@@ -44,20 +45,27 @@ public final class RelayProcess implements AutoCloseable {
 
     /** Starts a relay with {@code settings} as system properties and waits until it is ready. */
     public static RelayProcess start(RelayDatabase database, String bootstrapServers, Map<String, String> settings) {
+        RelayProcess relay = launch(database.jdbcUrl(), database.username(), database.password(), bootstrapServers,
+                settings);
+        relay.awaitReady();
+        return relay;
+    }
+
+    /** Starts a relay process without waiting for it: for tests of start-up failures. */
+    public static RelayProcess launch(String jdbcUrl, String user, String password, String bootstrapServers,
+                                      Map<String, String> settings) {
         int port = LoopbackPorts.pick();
         List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG, "relay-watchdog",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
         command.add("-Dquarkus.http.port=" + port);
-        command.add("-Dquarkus.datasource.jdbc.url=" + database.jdbcUrl());
-        command.add("-Dquarkus.datasource.username=" + database.username());
-        command.add("-Dquarkus.datasource.password=" + database.password());
+        command.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl);
+        command.add("-Dquarkus.datasource.username=" + user);
+        command.add("-Dquarkus.datasource.password=" + password);
         command.add("-Dkafka.bootstrap.servers=" + bootstrapServers);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
         Path log = Path.of("target", "relay-" + STARTS.incrementAndGet() + ".log");
-        RelayProcess relay = new RelayProcess(ChildProcess.start("relay", command, log), port);
-        relay.awaitReady();
-        return relay;
+        return new RelayProcess(ChildProcess.start("relay", command, log), port);
     }
 
     public void awaitReady() {
@@ -82,6 +90,24 @@ public final class RelayProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    public OptionalInt exitCode() {
+        return process.exitCode();
+    }
+
+    /** The data of the relay's own readiness check, whatever the readiness status. */
+    public JsonNode readinessData() {
+        try {
+            for (JsonNode check : JSON.readTree(get("/q/health/ready").body()).get("checks")) {
+                if (check.get("name").asText().equals("outbox-relay")) {
+                    return check.get("data");
+                }
+            }
+            throw new IllegalStateException("no outbox-relay readiness check");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** {@code GET /lag} as JSON. */
