@@ -72,7 +72,11 @@ public class RelayEngine {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "debezium-engine"));
+    private volatile Thread engineThread;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        engineThread = new Thread(r, "debezium-engine");
+        return engineThread;
+    });
     private final CountDownLatch shuttingDown = new CountDownLatch(1);
     private volatile EngineStatus status = EngineStatus.starting("not started", 0);
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -100,6 +104,12 @@ public class RelayEngine {
 
     public EngineStatus status() {
         return status;
+    }
+
+    /** The engine thread's name and state, e.g. {@code debezium-engine RUNNABLE}: a stuck or dead thread shows. */
+    public String threadState() {
+        Thread current = engineThread;
+        return current == null ? "not started" : current.getName() + " " + current.getState();
     }
 
     private void runUntilShutdown(Properties engineProperties) {

@@ -10,10 +10,14 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import java.time.Duration;
+
 /** Ready only while the engine streams and the relay is no further behind than {@code relay.max-behind}. */
 @Readiness
 @ApplicationScoped
 public class RelayReadiness implements HealthCheck {
+
+    static final String NAME = "outbox-relay";
 
     @Inject
     RelayEngine engine;
@@ -26,20 +30,24 @@ public class RelayReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        EngineStatus status = engine.status();
-        long behind = progress.millisBehind();
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("outbox-relay")
+        return evaluate(engine.status(), progress.millisBehind(), relay.maxBehind())
+                .withData("thread", engine.threadState()).build();
+    }
+
+    static HealthCheckResponseBuilder evaluate(EngineStatus status, long behindMillis, Duration maxBehind) {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME)
                 .withData("engine", status.state().name())
                 .withData("detail", status.detail())
-                .withData("behindSourceMillis", behind)
-                .withData("maxBehindMillis", relay.maxBehind().toMillis());
+                .withData("behindSourceMillis", behindMillis)
+                .withData("maxBehindMillis", maxBehind.toMillis());
         if (status.state() == EngineStatus.State.STARTING) {
             response.withData("attempt", status.attempt());
         }
         boolean streaming = status.state() == EngineStatus.State.STREAMING;
-        if (streaming && behind > relay.maxBehind().toMillis()) {
-            response.withData("reason", "behind the database by " + behind + " ms");
+        boolean tooFarBehind = behindMillis > maxBehind.toMillis();
+        if (streaming && tooFarBehind) {
+            response.withData("reason", "behind the database by " + behindMillis + " ms");
         }
-        return response.status(streaming && behind <= relay.maxBehind().toMillis()).build();
+        return response.status(streaming && !tooFarBehind);
     }
 }

@@ -97,5 +97,6 @@ class RelayDeliveryIT {
         assertThat(lag.at("/slot/exists").asBoolean()).isTrue();
         assertThat(lag.at("/slot/active").asBoolean()).isTrue();
         assertThat(lag.at("/engine/state").asText()).isEqualTo("STREAMING");
+        assertThat(relay.readinessData().get("thread").asText()).startsWith("debezium-engine");
     }
 }
