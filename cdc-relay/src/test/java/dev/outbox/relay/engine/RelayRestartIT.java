@@ -44,21 +44,9 @@ class RelayRestartIT {
     @Test
     void killedMidTransactionOfManyRowsSkipsNoneOnRestart() throws Exception {
         RelayProcess relay = world.startRelay(SMALL_BATCHES);
-        List<WrittenEvent> written = world.database.publishInOneTransaction("42", 3_000);
-        Set<String> writtenIds = ids(written);
+        Set<String> writtenIds = ids(world.database.publishInOneTransaction("42", 3_000));
 
-        List<ConsumerRecord<String, String>> records;
-        try (TopicReader reader = world.reader()) {
-            reader.readUntil(read -> read.size() >= 50, Duration.ofSeconds(60));
-            relay.kill();
-            List<ConsumerRecord<String, String>> beforeKill = reader.readFor(Duration.ofMillis(500));
-            assertThat(beforeKill.size()).as("killed mid-stream").isLessThan(written.size());
-
-            try (RelayProcess restarted = world.startRelay(SMALL_BATCHES)) {
-                reader.readUntil(read -> idsOf(read).containsAll(writtenIds), Duration.ofSeconds(90));
-                records = reader.readFor(Duration.ofSeconds(2));
-            }
-        }
+        List<ConsumerRecord<String, String>> records = killMidStreamAndRestart(relay, writtenIds);
 
         assertThat(idsOf(records)).isEqualTo(writtenIds);
         assertThat(records.size() - writtenIds.size()).as("duplicates").isLessThanOrEqualTo(BATCH);
@@ -67,18 +55,9 @@ class RelayRestartIT {
     @Test
     void killedWhileDrainingManySmallTransactionsLosesNothing() throws Exception {
         RelayProcess relay = world.startRelay(SMALL_BATCHES);
-        List<WrittenEvent> written = world.database.publish(List.of("1", "2", "3", "4", "5"), 600);
-        Set<String> writtenIds = ids(written);
+        Set<String> writtenIds = ids(world.database.publish(List.of("1", "2", "3", "4", "5"), 600));
 
-        List<ConsumerRecord<String, String>> records;
-        try (TopicReader reader = world.reader()) {
-            reader.readUntil(read -> read.size() >= 50, Duration.ofSeconds(60));
-            relay.kill();
-            try (RelayProcess restarted = world.startRelay(SMALL_BATCHES)) {
-                reader.readUntil(read -> idsOf(read).containsAll(writtenIds), Duration.ofSeconds(90));
-                records = reader.readFor(Duration.ofSeconds(2));
-            }
-        }
+        List<ConsumerRecord<String, String>> records = killMidStreamAndRestart(relay, writtenIds);
 
         assertThat(idsOf(records)).isEqualTo(writtenIds);
         assertThat(records.size() - writtenIds.size()).as("duplicates").isLessThanOrEqualTo(BATCH);
@@ -102,6 +81,20 @@ class RelayRestartIT {
         }
 
         assertThat(records).as("each event exactly once across the restart").hasSize(first.size() + second.size());
+    }
+
+    /** SIGKILLs the relay once some of the events are in Kafka, restarts it, and reads until all are there. */
+    private List<ConsumerRecord<String, String>> killMidStreamAndRestart(RelayProcess relay, Set<String> writtenIds) {
+        try (TopicReader reader = world.reader()) {
+            reader.readUntil(read -> read.size() >= 50, Duration.ofSeconds(60));
+            relay.kill();
+            assertThat(reader.readFor(Duration.ofMillis(500)).size()).as("killed mid-stream")
+                    .isLessThan(writtenIds.size());
+            try (RelayProcess restarted = world.startRelay(SMALL_BATCHES)) {
+                reader.readUntil(read -> idsOf(read).containsAll(writtenIds), Duration.ofSeconds(90));
+                return reader.readFor(Duration.ofSeconds(2));
+            }
+        }
     }
 
     private static Set<String> ids(List<WrittenEvent> written) {
