@@ -1,0 +1,33 @@
+package dev.outbox.analytics.consume;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** The knobs this consumer owns; {@code analytics.consumer.*} and {@code analytics.producer.*} pass through. */
+@ConfigMapping(prefix = "analytics")
+public interface AnalyticsConfig {
+
+    @WithDefault("blog.events")
+    String topic();
+
+    @WithDefault("blog.events.dlq")
+    String deadLetterTopic();
+
+    @WithDefault("analytics")
+    String groupId();
+
+    /** Longer than the topic's retention (7 days by default): an id older than that cannot be redelivered. */
+    @WithDefault("8d")
+    Duration processedEventsRetention();
+
+    /** The longest wait between two attempts to apply a batch while the database is unavailable. */
+    @WithDefault("30s")
+    Duration maxRetryBackoff();
+
+    Map<String, String> consumer();
+
+    Map<String, String> producer();
+}

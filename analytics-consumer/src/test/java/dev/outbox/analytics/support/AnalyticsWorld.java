@@ -1,0 +1,52 @@
+package dev.outbox.analytics.support;
+
+import dev.outbox.testsupport.SharedInfrastructure;
+import dev.outbox.testsupport.kafka.KafkaServer;
+import dev.outbox.testsupport.postgres.PostgresServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * The world analytics-consumer lives in, on the shared Postgres and Kafka: a blog database with blog-app's own
+ * schema (its Flyway migration, read from the blog-app module, so the tests use the real {@code users} table),
+ * and the events and dead-letter topics.
+ */
+public class AnalyticsWorld implements QuarkusTestResourceLifecycleManager {
+
+    public static final String DATABASE = "analytics_it";
+    public static final String TOPIC = "blog.events";
+    public static final String DEAD_LETTER_TOPIC = "blog.events.dlq";
+    private static final Path BLOG_SCHEMA = Path.of("..", "blog-app", "src", "main", "resources", "db", "migration",
+            "V1__blog_schema.sql");
+
+    @Override
+    public Map<String, String> start() {
+        PostgresServer postgres = SharedInfrastructure.postgres();
+        String url = postgres.createDatabase(DATABASE);
+        try (Connection connection = postgres.connect(DATABASE); Statement statement = connection.createStatement()) {
+            statement.execute(Files.readString(BLOG_SCHEMA));
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("Cannot create blog-app's schema from " + BLOG_SCHEMA, e);
+        }
+        KafkaServer kafka = SharedInfrastructure.kafka();
+        kafka.createTopic(TOPIC, 3);
+        kafka.createTopic(DEAD_LETTER_TOPIC, 1);
+        return Map.of(
+                "quarkus.datasource.jdbc.url", url,
+                "quarkus.datasource.username", postgres.username(),
+                "quarkus.datasource.password", postgres.password(),
+                "kafka.bootstrap.servers", kafka.bootstrapServers());
+    }
+
+    @Override
+    public void stop() {
+        // The shared servers close at JVM exit.
+    }
+}

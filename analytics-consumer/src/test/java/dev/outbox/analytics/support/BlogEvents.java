@@ -1,0 +1,62 @@
+package dev.outbox.analytics.support;
+
+import dev.outbox.testsupport.SharedInfrastructure;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+
+/** Writes blog events to the topic the way cdc-relay does: key = author id, header id = event id, JSON payload. */
+public final class BlogEvents implements AutoCloseable {
+
+    private final KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+
+    public UUID published(long authorId, long blogId) {
+        return send(UUID.randomUUID(), "BlogPublished", authorId, blogId);
+    }
+
+    public UUID deleted(long authorId, long blogId) {
+        return send(UUID.randomUUID(), "BlogDeleted", authorId, blogId);
+    }
+
+    public UUID updated(long authorId, long blogId) {
+        return send(UUID.randomUUID(), "BlogUpdated", authorId, blogId);
+    }
+
+    /** Sends an event with a given id: sending the same id twice is what a redelivery looks like. */
+    public UUID send(UUID eventId, String type, long authorId, long blogId) {
+        String payload = """
+                {"event_id": "%s", "event_type": "%s", "schema_version": 1, "aggregate_id": "%d",
+                 "blog_id": %d, "author_id": %d, "title": "t", "body": "b", "tags": [], "version": 1}"""
+                .formatted(eventId, type, authorId, blogId, authorId);
+        raw(Long.toString(authorId), payload, eventId.toString());
+        return eventId;
+    }
+
+    /** Sends any value under a key, with an optional id header: for poison events. */
+    public RecordMetadata raw(String key, String value, String idHeader) {
+        RecordHeaders headers = new RecordHeaders();
+        if (idHeader != null) {
+            headers.add("id", idHeader.getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            return producer.send(new ProducerRecord<>(AnalyticsWorld.TOPIC, null, key, value, headers)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
