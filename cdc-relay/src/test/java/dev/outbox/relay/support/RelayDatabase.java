@@ -4,8 +4,8 @@ import dev.outbox.testsupport.SharedInfrastructure;
 import dev.outbox.testsupport.postgres.PostgresServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,14 +18,19 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A database of its own on the shared Postgres, with the outbox table, written the way blog-app writes it:
- * each event inserted and deleted again in its transaction.
+ * A database of its own on the shared Postgres, with blog-app's schema (its Flyway migration, read from the
+ * blog-app module, so the outbox table is the real one) and the outbox written the way blog-app writes it:
+ * each event inserted and deleted again in its transaction. {@code busy_table} stands for the other tables
+ * of a busy database that the relay does not capture.
  */
 public final class RelayDatabase {
 
     /** An event as written to the outbox; {@code sequence} orders one author's events. */
     public record WrittenEvent(UUID id, String authorId, int sequence) {
     }
+
+    private static final Path BLOG_SCHEMA = Path.of("..", "blog-app", "src", "main", "resources", "db", "migration",
+            "V1__blog_schema.sql");
 
     private final PostgresServer postgres;
     private final String name;
@@ -39,11 +44,12 @@ public final class RelayDatabase {
         PostgresServer postgres = SharedInfrastructure.postgres();
         postgres.createDatabase(name);
         RelayDatabase database = new RelayDatabase(postgres, name);
-        try (InputStream ddl = RelayDatabase.class.getResourceAsStream("/outbox-schema.sql")) {
-            database.execute(new String(ddl.readAllBytes(), StandardCharsets.UTF_8));
+        try {
+            database.execute(Files.readString(BLOG_SCHEMA));
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("Cannot read blog-app's schema at " + BLOG_SCHEMA, e);
         }
+        database.execute("create table busy_table (id bigserial primary key, filler text not null)");
         return database;
     }
 
