@@ -9,8 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.outbox.testsupport.Infrastructure;
-import dev.outbox.testsupport.postgres.PostgresServer;
+import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
 import dev.outbox.testsupport.process.LoopbackPorts;
 import dev.outbox.testsupport.process.WorkDirectory;
 
@@ -21,6 +20,7 @@ import dev.outbox.testsupport.process.WorkDirectory;
 public final class PublishBenchmark {
 
     private static final Path BLOG_APP_JAR = Path.of("blog-app/target/quarkus-app/quarkus-run.jar");
+    private static final Path JFR_RECORDING = WorkDirectory.root().resolve("blog-app.jfr");
     private static final Duration READY_DEADLINE = Duration.ofSeconds(90);
     private static final Duration STATISTICS_DEADLINE = Duration.ofSeconds(30);
 
@@ -35,7 +35,7 @@ public final class PublishBenchmark {
         ClosedLoop load = new ClosedLoop(settings.clients(), settings.warmUp(), settings.measured());
         List<String> problems = new ArrayList<>();
 
-        try (PostgresServer postgres = Infrastructure.selected().startPostgres()) {
+        try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(settings.durability()).start()) {
             BenchDatabase database = new BenchDatabase(postgres.createDatabase("bench"), postgres.username(),
                     postgres.password());
             report.context(settings, database.serverDescription());
@@ -44,10 +44,11 @@ public final class PublishBenchmark {
             BlogApi blogApi = new BlogApi(URI.create("http://127.0.0.1:" + port), json);
             List<BlogApi.Author> authors;
             LoadResult api;
-            try (BlogAppProcess app = startBlogApp(database, port, settings.poolSize())) {
+            try (BlogAppProcess app = startBlogApp(database, port, settings)) {
                 app.awaitReady(blogApi::isReady, READY_DEADLINE);
                 authors = register(blogApi, settings.authors());
-                report.line("# POST /blogs through blog-app on port " + port + " ...");
+                report.line("# POST /blogs through blog-app on port " + port
+                        + (settings.profile() ? ", recording JFR into " + JFR_RECORDING : "") + " ...");
                 api = load.run("POST /blogs (outbox)", client -> blogApi.publisher(authors, drafts, client));
             }
             problems.addAll(check(database, api, 0));
@@ -67,13 +68,16 @@ public final class PublishBenchmark {
         }
     }
 
-    private static BlogAppProcess startBlogApp(BenchDatabase database, int port, int poolSize) {
-        return BlogAppProcess.start(BLOG_APP_JAR, Map.of(
+    private static BlogAppProcess startBlogApp(BenchDatabase database, int port, BenchSettings settings) {
+        List<String> jvmOptions = settings.profile()
+                ? List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + JFR_RECORDING)
+                : List.of();
+        return BlogAppProcess.start(BLOG_APP_JAR, jvmOptions, Map.of(
                         "BLOG_DB_URL", database.jdbcUrl(),
                         "BLOG_DB_USER", database.user(),
                         "BLOG_DB_PASSWORD", database.password(),
                         "BLOG_HTTP_PORT", Integer.toString(port),
-                        "BLOG_DB_POOL_SIZE", Integer.toString(poolSize)),
+                        "BLOG_DB_POOL_SIZE", Integer.toString(settings.poolSize())),
                 WorkDirectory.root().resolve("blog-app.log"));
     }
 

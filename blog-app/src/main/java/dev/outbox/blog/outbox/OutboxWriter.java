@@ -6,7 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.hibernate.Session;
 
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 
 /**
@@ -23,23 +25,33 @@ public class OutboxWriter {
     @Inject
     ObjectMapper json;
 
-    /** MANDATORY: an event written outside the business transaction would be a dual write. */
+    /**
+     * MANDATORY: an event written outside the business transaction would be a dual write. The two statements go
+     * straight to the transaction's JDBC connection: through Hibernate's native queries they cost several times
+     * their own execution in CPU. The flush first keeps the business write ahead of its event in the WAL.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void append(OutboxEvent event) {
-        em.createNativeQuery("""
-                        insert into outbox (id, aggregatetype, aggregateid, type, payload, occurred_at, schema_version)
-                        values (?1, ?2, ?3, ?4, cast(?5 as jsonb), ?6, ?7)""")
-                .setParameter(1, event.eventId())
-                .setParameter(2, event.aggregateType())
-                .setParameter(3, event.aggregateId())
-                .setParameter(4, event.eventType())
-                .setParameter(5, payloadOf(event))
-                .setParameter(6, Timestamp.from(event.occurredAt()))
-                .setParameter(7, event.schemaVersion())
-                .executeUpdate();
-        em.createNativeQuery("delete from outbox where id = ?1")
-                .setParameter(1, event.eventId())
-                .executeUpdate();
+        String payload = payloadOf(event);
+        Session session = em.unwrap(Session.class);
+        session.flush();
+        session.doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into outbox (id, aggregatetype, aggregateid, type, payload, occurred_at, schema_version)
+                    values (?, ?, ?, ?, cast(? as jsonb), ?, ?)""");
+                 PreparedStatement delete = connection.prepareStatement("delete from outbox where id = ?")) {
+                insert.setObject(1, event.eventId());
+                insert.setString(2, event.aggregateType());
+                insert.setString(3, event.aggregateId());
+                insert.setString(4, event.eventType());
+                insert.setString(5, payload);
+                insert.setTimestamp(6, Timestamp.from(event.occurredAt()));
+                insert.setInt(7, event.schemaVersion());
+                insert.executeUpdate();
+                delete.setObject(1, event.eventId());
+                delete.executeUpdate();
+            }
+        });
     }
 
     private String payloadOf(OutboxEvent event) {

@@ -52,7 +52,7 @@ public class BlogPublishing {
         blog.version = 1;
         blog.createdAt = now;
         blog.updatedAt = now;
-        blog.persistAndFlush();
+        blog.persist(); // the identity column inserts the row at once; the outbox append flushes the rest
         outbox.append(BlogPublished.of(blog, now));
         idempotencyKey.ifPresent(key -> idempotencyKeys.complete(authorId, key, blog.id));
         return new Published(BlogView.of(blog), false);

@@ -22,9 +22,29 @@ import dev.outbox.testsupport.process.WorkDirectory;
  * A real PostgreSQL 17 from zonky's binaries, run by this JVM as a child process (no {@code pg_ctl}, no Docker):
  * {@code initdb} once into {@code <workdir>/embedded-pg/<instance>/data}, then {@code postgres} on a free loopback
  * port with logical decoding on, its log in {@code postgres.log} beside the data. {@link #stop()} and {@link #start()}
- * restart it on the same port and data; {@link #close()} also deletes the data.
+ * restart it on the same port and data; {@link #close()} also deletes the data. Its {@link Durability} is
+ * {@link Durability#FAST} unless the caller asks for {@link Durability#DURABLE}.
  */
 public final class EmbeddedPostgresServer implements PostgresServer {
+
+    /** How hard commits and pages are made to reach the disk. */
+    public enum Durability {
+        /** No fsync and no full-page images: a crash of the machine may corrupt the data, which tests do not mind. */
+        FAST("fsync=off", "full_page_writes=off", "synchronous_commit=on"),
+        /** PostgreSQL's production defaults: a commit returns once its WAL is flushed, torn pages are recoverable. */
+        DURABLE("fsync=on", "full_page_writes=on", "synchronous_commit=on");
+
+        private final List<String> settings;
+
+        Durability(String... settings) {
+            this.settings = List.of(settings);
+        }
+
+        /** The server settings, as {@code name=value}. */
+        public List<String> settings() {
+            return settings;
+        }
+    }
 
     private static final String HOST = "127.0.0.1";
     private static final Duration INITDB_DEADLINE = Duration.ofSeconds(60);
@@ -51,6 +71,7 @@ public final class EmbeddedPostgresServer implements PostgresServer {
             """;
 
     private final PrivilegeDrop privilegeDrop;
+    private final Durability durability;
     private final PostgresDistribution distribution;
     private final Path instanceDir;
     private final Path dataDir;
@@ -63,8 +84,17 @@ public final class EmbeddedPostgresServer implements PostgresServer {
         this(PrivilegeDrop.forThisProcess());
     }
 
+    public EmbeddedPostgresServer(Durability durability) {
+        this(PrivilegeDrop.forThisProcess(), durability);
+    }
+
     public EmbeddedPostgresServer(PrivilegeDrop privilegeDrop) {
+        this(privilegeDrop, Durability.FAST);
+    }
+
+    public EmbeddedPostgresServer(PrivilegeDrop privilegeDrop, Durability durability) {
         this.privilegeDrop = privilegeDrop;
+        this.durability = durability;
         this.distribution = PostgresDistribution.unpacked();
         this.instanceDir = WorkDirectory.newInstanceDirectory("embedded-pg");
         this.dataDir = instanceDir.resolve("data");
@@ -126,6 +156,10 @@ public final class EmbeddedPostgresServer implements PostgresServer {
         return privilegeDrop;
     }
 
+    public Durability durability() {
+        return durability;
+    }
+
     public Path dataDirectory() {
         return dataDir;
     }
@@ -183,10 +217,10 @@ public final class EmbeddedPostgresServer implements PostgresServer {
                 "-c", "unix_socket_directories=",
                 "-c", "wal_level=logical",
                 "-c", "max_wal_senders=10",
-                "-c", "max_replication_slots=10",
-                "-c", "synchronous_commit=on",
-                "-c", "fsync=off",
-                "-c", "full_page_writes=off"));
+                "-c", "max_replication_slots=10"));
+        for (String setting : durability.settings()) {
+            command.addAll(List.of("-c", setting));
+        }
         return command;
     }
 

@@ -81,6 +81,23 @@ class EmbeddedPostgresServerIT {
     }
 
     @ParameterizedTest
+    @EnumSource(EmbeddedPostgresServer.Durability.class)
+    void runsWithTheSettingsOfItsDurability(EmbeddedPostgresServer.Durability durability) throws SQLException {
+        try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(durability).start();
+             Connection connection = postgres.connect()) {
+            for (String setting : durability.settings()) {
+                String name = setting.substring(0, setting.indexOf('='));
+                assertEquals(setting, name + "=" + query(connection, "SHOW " + name));
+            }
+        }
+    }
+
+    @Test
+    void isFastUnlessAskedToBeDurable() {
+        assertEquals(EmbeddedPostgresServer.Durability.FAST, new EmbeddedPostgresServer().durability());
+    }
+
+    @ParameterizedTest
     @EnumSource(value = PrivilegeDrop.class, names = {"USER_NAMESPACE", "SETPRIV_NOBODY"})
     @EnabledIf("dev.outbox.testsupport.postgres.PrivilegeDrop#runningAsRoot")
     void runsAsRootThroughEachRouteWithoutRootPrivileges(PrivilegeDrop route) throws Exception {
