@@ -28,21 +28,28 @@ public class AnalyticsWorld implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        return create(DATABASE, TOPIC, DEAD_LETTER_TOPIC);
+    }
+
+    /** Creates a blog database and the two topics; returns the settings that point the consumer at them. */
+    public static Map<String, String> create(String database, String topic, String deadLetterTopic) {
         PostgresServer postgres = SharedInfrastructure.postgres();
-        String url = postgres.createDatabase(DATABASE);
-        try (Connection connection = postgres.connect(DATABASE); Statement statement = connection.createStatement()) {
+        String url = postgres.createDatabase(database);
+        try (Connection connection = postgres.connect(database); Statement statement = connection.createStatement()) {
             statement.execute(Files.readString(BLOG_SCHEMA));
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("Cannot create blog-app's schema from " + BLOG_SCHEMA, e);
         }
         KafkaServer kafka = SharedInfrastructure.kafka();
-        kafka.createTopic(TOPIC, 3);
-        kafka.createTopic(DEAD_LETTER_TOPIC, 1);
+        kafka.createTopic(topic, 3);
+        kafka.createTopic(deadLetterTopic, 1);
         return Map.of(
                 "quarkus.datasource.jdbc.url", url,
                 "quarkus.datasource.username", postgres.username(),
                 "quarkus.datasource.password", postgres.password(),
-                "kafka.bootstrap.servers", kafka.bootstrapServers());
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "analytics.topic", topic,
+                "analytics.dead-letter-topic", deadLetterTopic);
     }
 
     @Override

@@ -19,6 +19,15 @@ public final class BlogEvents implements AutoCloseable {
     private final KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+    private final String topic;
+
+    public BlogEvents() {
+        this(AnalyticsWorld.TOPIC);
+    }
+
+    public BlogEvents(String topic) {
+        this.topic = topic;
+    }
 
     public UUID published(long authorId, long blogId) {
         return send(UUID.randomUUID(), "BlogPublished", authorId, blogId);
@@ -49,7 +58,7 @@ public final class BlogEvents implements AutoCloseable {
             headers.add("id", idHeader.getBytes(StandardCharsets.UTF_8));
         }
         try {
-            return producer.send(new ProducerRecord<>(AnalyticsWorld.TOPIC, null, key, value, headers)).get();
+            return producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,189 @@
+package dev.outbox.analytics.consume;
+
+import dev.outbox.analytics.support.AnalyticsWorld;
+import dev.outbox.analytics.support.BlogEvents;
+import dev.outbox.testsupport.SharedInfrastructure;
+import dev.outbox.testsupport.process.QuarkusAppProcess;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged consumer as real processes: restarted without its offsets committed, killed mid-backlog, and
+ * run twice in one group. Every total must stay exact.
+ */
+class ConsumerProcessIT {
+
+    private static final AtomicInteger STARTS = new AtomicInteger();
+    private static final AtomicLong BLOG_IDS = new AtomicLong(1_000_000_000L + System.nanoTime() % 1_000_000_000L);
+
+    String database;
+    String topic;
+    Map<String, String> settings;
+    List<Long> authors;
+    Map<Long, Long> live;
+    long eventsSent;
+
+    @BeforeEach
+    void world(TestInfo test) throws SQLException {
+        String name = "proc_" + test.getTestMethod().orElseThrow().getName().toLowerCase().substring(0, 16);
+        database = name;
+        topic = "blog.events-" + name;
+        settings = new HashMap<>(AnalyticsWorld.create(database, topic, topic + ".dlq"));
+        authors = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            authors.add(newAuthor());
+        }
+        live = new HashMap<>();
+    }
+
+    @Test
+    void aRestartThatDidNotCommitOffsetsRedeliversEverythingAndCountsNothingTwice() throws Exception {
+        try (QuarkusAppProcess consumer = start()) {
+            publishAndDelete(500);
+            awaitExactTotals();
+        }
+        rewindGroupToTheBeginning();
+
+        try (QuarkusAppProcess consumer = start()) {
+            await("every event redelivered and skipped").atMost(Duration.ofSeconds(60))
+                    .until(() -> metric(consumer, "analytics_events_duplicates_skipped_total") >= eventsSent);
+            assertExactTotals();
+        }
+    }
+
+    @Test
+    void killedWhileDrainingABacklogItResumesWithExactTotals() throws Exception {
+        publishAndDelete(3_000);
+        settings.put("analytics.consumer.max.poll.records", "10");
+        try (QuarkusAppProcess consumer = start()) {
+            await("some applied").atMost(Duration.ofSeconds(60))
+                    .until(() -> metric(consumer, "analytics_events_applied_total") > 0);
+            consumer.kill();
+        }
+        assertThat(processedEvents()).as("killed mid-backlog").isLessThan(eventsSent);
+
+        try (QuarkusAppProcess consumer = start()) {
+            awaitExactTotals();
+        }
+    }
+
+    @Test
+    void twoInstancesShareThePartitionsAndKeepTotalsExact() throws Exception {
+        try (QuarkusAppProcess first = start(); QuarkusAppProcess second = start()) {
+            await("both own partitions").atMost(Duration.ofSeconds(60)).until(() ->
+                    first.body("/q/health/ready").contains(topic + "-")
+                            && second.body("/q/health/ready").contains(topic + "-"));
+
+            publishAndDelete(1_000);
+
+            awaitExactTotals();
+            assertThat(metric(first, "analytics_events_applied_total")).isPositive();
+            assertThat(metric(second, "analytics_events_applied_total")).isPositive();
+        }
+    }
+
+    private QuarkusAppProcess start() {
+        return QuarkusAppProcess.launch("analytics-" + STARTS.incrementAndGet(), settings).awaitReady();
+    }
+
+    /** Publishes {@code count} blogs across the authors, deletes every fifth, and records the truth. */
+    private void publishAndDelete(int count) {
+        Random random = new Random(count);
+        try (BlogEvents events = new BlogEvents(topic)) {
+            List<long[]> published = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                long author = authors.get(random.nextInt(authors.size()));
+                long blog = BLOG_IDS.incrementAndGet();
+                events.published(author, blog);
+                published.add(new long[] {author, blog});
+                live.merge(author, 1L, Long::sum);
+                eventsSent++;
+            }
+            for (int i = 0; i < published.size(); i += 5) {
+                events.deleted(published.get(i)[0], published.get(i)[1]);
+                live.merge(published.get(i)[0], -1L, Long::sum);
+                eventsSent++;
+            }
+        }
+    }
+
+    private void awaitExactTotals() {
+        await("every total exact").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(this::assertExactTotals);
+    }
+
+    private void assertExactTotals() throws SQLException {
+        Map<Long, Long> totals = new HashMap<>();
+        try (Connection connection = SharedInfrastructure.postgres().connect(database);
+             PreparedStatement query = connection.prepareStatement("select id, total_blogs from users");
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                totals.put(rows.getLong(1), rows.getLong(2));
+            }
+        }
+        for (long author : authors) {
+            assertThat(totals.get(author)).as("author %d", author).isEqualTo(live.getOrDefault(author, 0L));
+        }
+    }
+
+    /** What a crash between the database commit and the offset commit leaves behind, for every partition at once. */
+    private void rewindGroupToTheBeginning() throws Exception {
+        try (Admin admin = SharedInfrastructure.kafka().admin()) {
+            Map<TopicPartition, OffsetSpec> earliest = IntStream.range(0, 3).boxed()
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.earliest()));
+            Map<TopicPartition, OffsetAndMetadata> rewind = admin.listOffsets(earliest).all().get().entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())));
+            admin.alterConsumerGroupOffsets("analytics", rewind).all().get();
+        }
+    }
+
+    private long processedEvents() throws SQLException {
+        try (Connection connection = SharedInfrastructure.postgres().connect(database);
+             PreparedStatement query = connection.prepareStatement("select count(*) from analytics.processed_events");
+             ResultSet row = query.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private long newAuthor() throws SQLException {
+        try (Connection connection = SharedInfrastructure.postgres().connect(database);
+             PreparedStatement insert = connection.prepareStatement(
+                     "insert into users (handle, display_name) values (?, 'Author') returning id")) {
+            insert.setString(1, "a" + UUID.randomUUID().toString().replace("-", "").substring(0, 20));
+            try (ResultSet row = insert.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    private static double metric(QuarkusAppProcess app, String name) {
+        return app.body("/q/metrics").lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+}
