@@ -126,6 +126,26 @@ class CountingIT {
     }
 
     @Test
+    void aDatabaseOutageDelaysTheCountsButSkipsNoEvent() throws Exception {
+        long author = newAuthor();
+        var postgres = SharedInfrastructure.postgres();
+        postgres.stop();
+        try {
+            for (int i = 0; i < 20; i++) {
+                events.published(author, BLOG_IDS.incrementAndGet());
+            }
+            await("not ready while the database is down").atMost(Duration.ofSeconds(30))
+                    .until(() -> RestAssured.get("/q/health/ready").statusCode() == 503);
+        } finally {
+            postgres.start();
+        }
+
+        awaitTotal(author, 20);
+        await("ready again").atMost(Duration.ofSeconds(30))
+                .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
+    }
+
+    @Test
     void readinessIsUpOnceThePartitionsAreAssigned() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 RestAssured.get("/q/health/ready").then().statusCode(200).body(containsString("blog.events-")));
