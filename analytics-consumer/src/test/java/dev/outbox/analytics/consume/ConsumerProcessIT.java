@@ -42,6 +42,7 @@ class ConsumerProcessIT {
 
     String database;
     String topic;
+    String group;
     Map<String, String> settings;
     List<Long> authors;
     Map<Long, Long> live;
@@ -53,6 +54,9 @@ class ConsumerProcessIT {
         database = name;
         topic = "blog.events-" + name;
         settings = new HashMap<>(AnalyticsWorld.create(database, topic, topic + ".dlq"));
+        // A group of its own: another test class's in-JVM consumer may still be a member of "analytics".
+        group = "analytics-" + name;
+        settings.put("analytics.group-id", group);
         authors = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             authors.add(newAuthor());
@@ -157,7 +161,7 @@ class ConsumerProcessIT {
                     .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.earliest()));
             Map<TopicPartition, OffsetAndMetadata> rewind = admin.listOffsets(earliest).all().get().entrySet().stream()
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue().offset())));
-            admin.alterConsumerGroupOffsets("analytics", rewind).all().get();
+            admin.alterConsumerGroupOffsets(group, rewind).all().get();
         }
     }
 
