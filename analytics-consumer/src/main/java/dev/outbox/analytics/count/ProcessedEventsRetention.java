@@ -29,7 +29,7 @@ public class ProcessedEventsRetention {
     AnalyticsConfig config;
 
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void forgetExpired() throws SQLException {
+    public void forgetExpired() throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement delete = connection.prepareStatement(
                      "delete from analytics.processed_events where processed_at < ?")) {

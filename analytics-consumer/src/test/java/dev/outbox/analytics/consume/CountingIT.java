@@ -1,5 +1,6 @@
 package dev.outbox.analytics.consume;
 
+import dev.outbox.analytics.count.ProcessedEventsRetention;
 import dev.outbox.analytics.support.AnalyticsWorld;
 import dev.outbox.analytics.support.BlogEvents;
 import dev.outbox.testsupport.SharedInfrastructure;
@@ -42,6 +43,9 @@ class CountingIT {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    ProcessedEventsRetention retention;
 
     BlogEvents events;
 
@@ -146,6 +150,25 @@ class CountingIT {
     }
 
     @Test
+    void processedIdsOlderThanTheRetentionAreForgottenAndNewerOnesKept() throws Exception {
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("""
+                     insert into analytics.processed_events (consumer_group, event_id, processed_at)
+                     values ('retention-test', ?, now() - interval '9 days'), ('retention-test', ?, now())""")) {
+            insert.setObject(1, old);
+            insert.setObject(2, recent);
+            insert.executeUpdate();
+        }
+
+        retention.forgetExpired();
+
+        assertThat(isProcessed(old)).isFalse();
+        assertThat(isProcessed(recent)).isTrue();
+    }
+
+    @Test
     void readinessIsUpOnceThePartitionsAreAssigned() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 RestAssured.get("/q/health/ready").then().statusCode(200).body(containsString("blog.events-")));
@@ -170,6 +193,18 @@ class CountingIT {
 
     private long totalBlogs(long author) throws SQLException {
         return single("select total_blogs from users where id = ?", author);
+    }
+
+    private boolean isProcessed(UUID eventId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "select count(*) from analytics.processed_events where event_id = ?")) {
+            query.setObject(1, eventId);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1) == 1;
+            }
+        }
     }
 
     private boolean isCounted(long blog) throws SQLException {
