@@ -1,0 +1,67 @@
+package dev.outbox.bench.relay;
+
+import dev.outbox.testsupport.postgres.PostgresServer;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/** One connection writing outbox events the way blog-app does: insert and delete in one transaction per event. */
+final class OutboxWriter implements AutoCloseable {
+
+    static final String SCHEMA = """
+            create table if not exists outbox (
+                id             uuid        primary key,
+                aggregatetype  text        not null,
+                aggregateid    text        not null,
+                type           text        not null,
+                payload        jsonb       not null,
+                occurred_at    timestamptz not null,
+                schema_version integer     not null
+            )""";
+    private static final int AUTHORS = 50;
+
+    /** An event and when its commit returned to the writer ({@link System#nanoTime()}). */
+    record Written(UUID id, long commitNanos) {
+    }
+
+    private final Connection connection;
+    private final PreparedStatement insert;
+    private final PreparedStatement delete;
+    private final SplittableRandom random;
+    private long blogId;
+
+    OutboxWriter(String jdbcUrl, String user, String password, int writerIndex) throws SQLException {
+        connection = PostgresServer.connect(jdbcUrl, user, password);
+        connection.setAutoCommit(false);
+        insert = connection.prepareStatement("""
+                insert into outbox (id, aggregatetype, aggregateid, type, payload, occurred_at, schema_version)
+                values (?, 'blog', ?, 'BlogPublished', cast(? as jsonb), ?, 1)""");
+        delete = connection.prepareStatement("delete from outbox where id = ?");
+        random = new SplittableRandom();
+        blogId = writerIndex * 1_000_000_000L;
+    }
+
+    Written write() throws SQLException {
+        UUID id = UUID.randomUUID();
+        String author = Integer.toString(1 + random.nextInt(AUTHORS));
+        insert.setObject(1, id);
+        insert.setString(2, author);
+        insert.setString(3, EventPayloads.blogPublished(id, author, ++blogId, random));
+        insert.setTimestamp(4, Timestamp.from(Instant.now()));
+        insert.executeUpdate();
+        delete.setObject(1, id);
+        delete.executeUpdate();
+        connection.commit();
+        return new Written(id, System.nanoTime());
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

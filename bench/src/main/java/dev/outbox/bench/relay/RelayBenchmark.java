@@ -1,0 +1,298 @@
+package dev.outbox.bench.relay;
+
+import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
+import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
+import dev.outbox.testsupport.process.WorkDirectory;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The relay benchmark: commit-to-consumer latency at steady outbox rates through the packaged cdc-relay, then how fast
+ * it drains a backlog, next to the ceiling of bare logical decoding of the same WAL. Run from the repository root.
+ */
+public final class RelayBenchmark {
+
+    private static final String TOPIC = "blog.events";
+    private static final int PARTITIONS = 3;
+    private static final Duration READY_DEADLINE = Duration.ofSeconds(120);
+    private static final Duration ARRIVAL_DEADLINE = Duration.ofMinutes(10);
+    /** What cdc-relay sets when not overridden (EngineProperties, RelayEngine), shown beside the figures. */
+    private static final Map<String, String> RELAY_DEFAULTS = Map.of(
+            "relay.debezium.max.batch.size", "2048",
+            "relay.debezium.max.queue.size", "8192",
+            "relay.debezium.poll.interval.ms", "50",
+            "relay.producer.linger.ms", "5",
+            "relay.producer.compression.type", "lz4",
+            "relay.producer.batch.size", "16384");
+    /** Pairs System.nanoTime() with the wall clock, to compare commit times with the broker's append times. */
+    private static final long EPOCH_MILLIS_AT_BASE = System.currentTimeMillis();
+    private static final long NANOS_AT_BASE = System.nanoTime();
+
+    private RelayBenchmark() {
+    }
+
+    record Steady(int rate, double achieved, int events, long missing, Histogram endToEndMicros,
+                  Histogram toBrokerMillis, CpuSplit.Share cpu, double busyBefore) {
+    }
+
+    record Drain(int events, double writtenPerSecond, double relayPerSecond, double relayFromLaunchSeconds,
+                 double firstEventAfterLaunchSeconds, long missing, CpuSplit.Share relayCpu, double relayBusyBefore,
+                 double ceilingPerSecond, CpuSplit.Share ceilingCpu, double ceilingBusyBefore) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        RelaySettings settings = RelaySettings.parse(args);
+        Path root = WorkDirectory.root();
+        Files.createDirectories(root);
+        List<Steady> steady = new ArrayList<>();
+        Drain drain;
+        String database;
+        try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(settings.durability()).start();
+             EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().start()) {
+            String jdbcUrl = postgres.createDatabase("relay_bench");
+            try (Connection connection = postgres.connect("relay_bench"); Statement statement = connection.createStatement()) {
+                statement.execute(OutboxWriter.SCHEMA);
+                database = describeDatabase(statement, postgres);
+            }
+            createTopic(kafka);
+            Map<String, String> relayProperties = new LinkedHashMap<>(Map.of(
+                    "quarkus.datasource.jdbc.url", jdbcUrl,
+                    "quarkus.datasource.username", postgres.username(),
+                    "quarkus.datasource.password", postgres.password(),
+                    "kafka.bootstrap.servers", kafka.bootstrapServers()));
+            relayProperties.putAll(settings.relayOverrides());
+            OutboxLoad load = new OutboxLoad(jdbcUrl, postgres.username(), postgres.password());
+
+            try (KafkaTap tap = new KafkaTap(kafka.bootstrapServers(), TOPIC, PARTITIONS)) {
+                try (RelayRunner relay = RelayRunner.launch(relayProperties, root.resolve("relay-steady.log"))) {
+                    relay.awaitReady(READY_DEADLINE);
+                    for (int rate : settings.rates()) {
+                        System.out.printf(Locale.ROOT, "# steady rate %d/s: %d s warm-up, %d s measured ...%n", rate,
+                                settings.warmUp().toSeconds(), settings.measured().toSeconds());
+                        steady.add(steadyRate(settings, load, tap, rate));
+                        relay.assertAlive();
+                    }
+                }
+                drain = drainBacklog(settings, load, tap, relayProperties, root,
+                        new DecodingCeiling(jdbcUrl, postgres.username(), postgres.password()),
+                        () -> postgres.connect("relay_bench"));
+                if (tap.duplicates() > 0) {
+                    System.out.println("# note: " + tap.duplicates() + " events arrived more than once");
+                }
+            }
+        }
+        report(settings, database, steady, drain);
+        boolean complete = steady.stream().allMatch(s -> s.missing() == 0) && drain.missing() == 0;
+        if (!complete) {
+            System.err.println("FAILED: events did not arrive in Kafka within " + ARRIVAL_DEADLINE);
+            System.exit(1);
+        }
+    }
+
+    private static Steady steadyRate(RelaySettings settings, OutboxLoad load, KafkaTap tap, int rate)
+            throws Exception {
+        double busyBefore = CpuSplit.awaitIdle(settings.idleWait());
+        AtomicReference<List<OutboxWriter.Written>> written = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long start = System.nanoTime();
+        Thread writers = new Thread(() -> {
+            try {
+                written.set(load.paced(settings.writers(), rate, settings.warmUp().plus(settings.measured())));
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        }, "steady-load");
+        writers.start();
+        long measuredFrom = start + settings.warmUp().toNanos();
+        long measuredUntil = measuredFrom + settings.measured().toNanos();
+        TimeUnit.NANOSECONDS.sleep(measuredFrom - System.nanoTime());
+        CpuSplit.Snapshot cpuStart = new CpuSplit.Snapshot();
+        TimeUnit.NANOSECONDS.sleep(measuredUntil - System.nanoTime());
+        CpuSplit.Snapshot cpuEnd = new CpuSplit.Snapshot();
+        writers.join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        List<OutboxWriter.Written> measured = written.get().stream()
+                .filter(w -> w.commitNanos() >= measuredFrom && w.commitNanos() < measuredUntil).toList();
+        long missing = tap.await(KafkaTap.ids(written.get()), ARRIVAL_DEADLINE);
+        Histogram endToEnd = new Histogram(3);
+        Histogram toBroker = new Histogram(3);
+        for (OutboxWriter.Written event : measured) {
+            KafkaTap.Arrival arrival = tap.arrival(event.id());
+            if (arrival != null) {
+                endToEnd.recordValue(Math.max(0, (arrival.receivedNanos() - event.commitNanos()) / 1_000));
+                toBroker.recordValue(Math.max(0, arrival.appendedEpochMillis() - epochMillis(event.commitNanos())));
+            }
+        }
+        return new Steady(rate, measured.size() / (double) settings.measured().toSeconds(), measured.size(), missing,
+                endToEnd, toBroker, cpuStart.until(cpuEnd), busyBefore);
+    }
+
+    /** A connection to the bench database, for the ceiling's slot. */
+    private interface Connector {
+        Connection connect() throws SQLException;
+    }
+
+    private static Drain drainBacklog(RelaySettings settings, OutboxLoad load, KafkaTap tap,
+                                      Map<String, String> relayProperties, Path root, DecodingCeiling ceiling,
+                                      Connector connector) throws Exception {
+        try (Connection connection = connector.connect()) {
+            ceiling.createSlot(connection);
+        }
+        int events = settings.backlog();
+        System.out.printf(Locale.ROOT, "# relay stopped; writing a backlog of %d events ...%n", events);
+        long writeStart = System.nanoTime();
+        List<UUID> backlog = KafkaTap.ids(load.burst(settings.backlogWriters(), events));
+        double writtenPerSecond = events / seconds(System.nanoTime() - writeStart);
+
+        System.out.println("# starting the relay on the backlog ...");
+        double relayBusyBefore = CpuSplit.awaitIdle(settings.idleWait());
+        CpuSplit.Snapshot relayCpuStart = new CpuSplit.Snapshot();
+        long launch = System.nanoTime();
+        long missing;
+        CpuSplit.Share relayCpu;
+        try (RelayRunner relay = RelayRunner.launch(relayProperties, root.resolve("relay-drain.log"))) {
+            missing = tap.await(backlog, ARRIVAL_DEADLINE);
+            relayCpu = relayCpuStart.until(new CpuSplit.Snapshot());
+        }
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (UUID id : backlog) {
+            KafkaTap.Arrival arrival = tap.arrival(id);
+            if (arrival != null) {
+                first = Math.min(first, arrival.receivedNanos());
+                last = Math.max(last, arrival.receivedNanos());
+            }
+        }
+
+        System.out.println("# decoding the same WAL through a bare replication stream ...");
+        double ceilingBusyBefore = CpuSplit.awaitIdle(settings.idleWait());
+        DecodingCeiling.Result decoded = ceiling.drain(events);
+        return new Drain(events, writtenPerSecond, events / seconds(last - first), seconds(last - launch),
+                seconds(first - launch), missing, relayCpu, relayBusyBefore, events / seconds(decoded.nanos()),
+                decoded.cpu(), ceilingBusyBefore);
+    }
+
+    private static void createTopic(EmbeddedKafkaBroker kafka)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try (Admin admin = kafka.admin()) {
+            // The broker stamps each record when it appends it: the relay-to-broker part of the latency.
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1)
+                    .configs(Map.of("message.timestamp.type", "LogAppendTime")))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String describeDatabase(Statement statement, EmbeddedPostgresServer postgres) throws SQLException {
+        try (ResultSet row = statement.executeQuery("select current_setting('server_version'), "
+                + "current_setting('fsync'), current_setting('synchronous_commit'), "
+                + "current_setting('full_page_writes'), current_setting('shared_buffers')")) {
+            row.next();
+            return String.format("PostgreSQL %s, fsync=%s, synchronous_commit=%s, full_page_writes=%s, "
+                    + "shared_buffers=%s, wal_level=logical (%s)", row.getString(1), row.getString(2),
+                    row.getString(3), row.getString(4), row.getString(5), postgres.durability());
+        }
+    }
+
+    private static void report(RelaySettings settings, String database, List<Steady> steady, Drain drain)
+            throws Exception {
+        Map<String, String> relaySettings = new TreeMap<>(RELAY_DEFAULTS);
+        relaySettings.putAll(settings.relayOverrides());
+        System.out.println();
+        System.out.println("```");
+        System.out.println("Date:     " + LocalDate.now());
+        System.out.printf(Locale.ROOT, "Machine:  %d cores, %s RAM, %s %s (%s)%n",
+                Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("os.name"),
+                System.getProperty("os.version"), System.getProperty("os.arch"));
+        System.out.printf("JVM:      %s %s (%s), default flags, same for the relay and the bench%n",
+                System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
+                System.getProperty("java.vendor"));
+        System.out.println("Database: " + database);
+        System.out.println("Kafka:    embedded single KRaft broker, topic " + TOPIC + " with " + PARTITIONS
+                + " partitions, RF 1, LogAppendTime");
+        System.out.println("Relay:    " + relaySettings);
+        System.out.printf(Locale.ROOT, "Load:     %d writer connections, one transaction per event (insert + delete), "
+                        + "~1.5 KB jsonb; %d s warm-up + %d s measured per rate; backlog %d events by %d writers%n",
+                settings.writers(), settings.warmUp().toSeconds(), settings.measured().toSeconds(), settings.backlog(),
+                settings.backlogWriters());
+        System.out.println("```");
+        System.out.println();
+        System.out.println("| target rate/s | achieved/s | events | commit→consumed p50 / p99 / p99.9 / max ms "
+                + "| commit→broker append p50 / p99 / max ms | missing |");
+        System.out.println("|---:|---:|---:|---|---|---:|");
+        for (Steady s : steady) {
+            System.out.printf(Locale.ROOT, "| %d | %.0f | %d | %s / %s / %s / %s | %d / %d / %d | %d |%n", s.rate(),
+                    s.achieved(), s.events(), ms(s.endToEndMicros(), 50), ms(s.endToEndMicros(), 99),
+                    ms(s.endToEndMicros(), 99.9), ms(s.endToEndMicros(), 100),
+                    s.toBrokerMillis().getValueAtPercentile(50), s.toBrokerMillis().getValueAtPercentile(99),
+                    s.toBrokerMillis().getMaxValue(), s.missing());
+        }
+        System.out.println();
+        System.out.println("| backlog drain | events | events/s | relay / ceiling |");
+        System.out.println("|---|---:|---:|---:|");
+        System.out.printf(Locale.ROOT, "| relay, first to last event in Kafka | %d | %.0f | %.2f |%n", drain.events(),
+                drain.relayPerSecond(), drain.relayPerSecond() / drain.ceilingPerSecond());
+        System.out.printf(Locale.ROOT, "| relay, from process launch (first event after %.1f s) | %d | %.0f | %.2f |%n",
+                drain.firstEventAfterLaunchSeconds(), drain.events(), drain.events() / drain.relayFromLaunchSeconds(),
+                drain.events() / drain.relayFromLaunchSeconds() / drain.ceilingPerSecond());
+        System.out.printf(Locale.ROOT, "| ceiling: pgoutput into a bare replication stream | %d | %.0f | 1.00 |%n",
+                drain.events(), drain.ceilingPerSecond());
+        System.out.printf(Locale.ROOT, "| (backlog written by %d connections) | %d | %.0f | |%n",
+                settings.backlogWriters(), drain.events(), drain.writtenPerSecond());
+        System.out.println();
+        System.out.println("```");
+        for (Steady s : steady) {
+            System.out.printf(Locale.ROOT, "steady %d/s: CPU in cores: %s (machine %.0f %% busy before)%n", s.rate(),
+                    s.cpu().describe(), 100 * s.busyBefore());
+        }
+        System.out.printf(Locale.ROOT, "relay drain: CPU in cores: %s (machine %.0f %% busy before)%n",
+                drain.relayCpu().describe(), 100 * drain.relayBusyBefore());
+        System.out.printf(Locale.ROOT, "ceiling:     CPU in cores: %s (machine %.0f %% busy before)%n",
+                drain.ceilingCpu().describe(), 100 * drain.ceilingBusyBefore());
+        System.out.println("```");
+    }
+
+    private static String ms(Histogram micros, double percentile) {
+        long value = percentile >= 100 ? micros.getMaxValue() : micros.getValueAtPercentile(percentile);
+        return String.format(Locale.ROOT, "%.1f", value / 1000.0);
+    }
+
+    private static long epochMillis(long nanoTime) {
+        return EPOCH_MILLIS_AT_BASE + (nanoTime - NANOS_AT_BASE) / 1_000_000;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static String memory() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                long kib = Long.parseLong(line.replaceAll("\\D", ""));
+                return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
+            }
+        }
+        return "unknown";
+    }
+}
