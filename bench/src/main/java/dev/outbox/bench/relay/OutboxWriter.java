@@ -2,6 +2,7 @@ package dev.outbox.bench.relay;
 
 import dev.outbox.testsupport.postgres.PostgresServer;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,16 +14,9 @@ import java.util.UUID;
 /** One connection writing outbox events the way blog-app does: insert and delete in one transaction per event. */
 final class OutboxWriter implements AutoCloseable {
 
-    static final String SCHEMA = """
-            create table if not exists outbox (
-                id             uuid        primary key,
-                aggregatetype  text        not null,
-                aggregateid    text        not null,
-                type           text        not null,
-                payload        jsonb       not null,
-                occurred_at    timestamptz not null,
-                schema_version integer     not null
-            )""";
+    /** blog-app's own migration: the bench writes to the real outbox table, not a copy of its DDL. */
+    static final Path BLOG_SCHEMA = Path.of("blog-app", "src", "main", "resources", "db", "migration",
+            "V1__blog_schema.sql");
     private static final int AUTHORS = 50;
 
     /** An event and when its commit returned to the writer ({@link System#nanoTime()}). */

@@ -72,7 +72,7 @@ public final class RelayBenchmark {
              EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().start()) {
             String jdbcUrl = postgres.createDatabase("relay_bench");
             try (Connection connection = postgres.connect("relay_bench"); Statement statement = connection.createStatement()) {
-                statement.execute(OutboxWriter.SCHEMA);
+                statement.execute(Files.readString(OutboxWriter.BLOG_SCHEMA));
                 database = describeDatabase(statement, postgres);
             }
             createTopic(kafka);
