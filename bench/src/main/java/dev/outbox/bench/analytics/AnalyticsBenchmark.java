@@ -1,0 +1,266 @@
+package dev.outbox.bench.analytics;
+
+import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
+import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
+import dev.outbox.testsupport.process.WorkDirectory;
+import org.HdrHistogram.Histogram;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The analytics-consumer benchmark: how fast the packaged consumer drains a backlog for several
+ * {@code max.poll.records}, its lag and produce-to-counted delay at steady rates, and the ceiling of the same SQL over
+ * bare JDBC next to the naive one-update-per-event way. Run from the repository root (bench/analytics.sh).
+ */
+public final class AnalyticsBenchmark {
+
+    private static final String TOPIC = "blog.events";
+    private static final String DEAD_LETTER_TOPIC = "blog.events.dlq";
+    private static final int PARTITIONS = 3;
+    private static final String DATABASE = "analytics_bench";
+    private static final Duration READY_DEADLINE = Duration.ofSeconds(120);
+    private static final Duration DRAIN_DEADLINE = Duration.ofMinutes(15);
+    private static final Duration LAG_POLL = Duration.ofMillis(100);
+    /** Steady-phase blog ids start here, far above the backlog's, so the two streams never share a blog. */
+    private static final long STEADY_FIRST_BLOG_ID = 1_000_000_000L;
+
+    private AnalyticsBenchmark() {
+    }
+
+    record Drain(int pollRecords, int events, double launchToFirstCommitSeconds, double launchToDoneSeconds,
+                 double perSecond, long transactions, long mismatches, CpuSplit.Share cpu, double busyBefore) {
+
+        int meanBatch() {
+            return (int) Math.round(events / (double) Math.max(1, transactions));
+        }
+    }
+
+    record Baseline(String name, int batch, CountingCeiling.Result result, long mismatches, double busyBefore) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        AnalyticsSettings settings = AnalyticsSettings.parse(args);
+        Path root = WorkDirectory.root();
+        Files.createDirectories(root);
+        List<Drain> drains = new ArrayList<>();
+        List<SteadyRate.Result> steady = new ArrayList<>();
+        List<Baseline> baselines = new ArrayList<>();
+        long steadyMismatches;
+        double backlogWritePerSecond;
+        String databaseDescription;
+        try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(settings.durability()).start();
+             EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().start();
+             GroupLag lag = new GroupLag(kafka.bootstrapServers(), TOPIC, PARTITIONS);
+             EventProducer producer = new EventProducer(kafka.bootstrapServers(), TOPIC)) {
+            String jdbcUrl = postgres.createDatabase(DATABASE);
+            AnalyticsDatabase database = new AnalyticsDatabase(jdbcUrl, postgres.username(), postgres.password());
+            long markerAuthor = settings.authors() + 1L;
+            database.createBlogSchema(settings.authors() + 1);
+            databaseDescription = database.describe(postgres.durability().toString());
+            kafka.createTopic(TOPIC, PARTITIONS);
+            kafka.createTopic(DEAD_LETTER_TOPIC, 1);
+            Map<String, String> consumerProperties = new LinkedHashMap<>(Map.of(
+                    "quarkus.datasource.jdbc.url", jdbcUrl,
+                    "quarkus.datasource.username", postgres.username(),
+                    "quarkus.datasource.password", postgres.password(),
+                    "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                    "analytics.topic", TOPIC,
+                    "analytics.dead-letter-topic", DEAD_LETTER_TOPIC));
+            consumerProperties.putAll(settings.consumerOverrides());
+
+            BlogEventStream backlogStream = new BlogEventStream(1, settings.authors(), 1);
+            List<BlogEventStream.Event> backlog = backlogStream.take(settings.events());
+            System.out.printf(Locale.ROOT, "# consumer stopped; writing a backlog of %d events ...%n", backlog.size());
+            long writeStart = System.nanoTime();
+            backlog.forEach(producer::send);
+            producer.flush();
+            backlogWritePerSecond = backlog.size() / ((System.nanoTime() - writeStart) / 1e9);
+
+            for (int pollRecords : settings.drainPollRecords()) {
+                System.out.printf(Locale.ROOT, "# draining the backlog with max.poll.records=%d ...%n", pollRecords);
+                drains.add(drain(settings, database, lag, consumerProperties, pollRecords, backlog.size(),
+                        backlogStream.totals(), root));
+            }
+
+            System.out.println("# steady rates ...");
+            database.reset();
+            String steadyGroup = "analytics-steady";
+            lag.skipToEnd(steadyGroup);
+            Map<String, String> steadyProperties = new LinkedHashMap<>(consumerProperties);
+            steadyProperties.put("analytics.group-id", steadyGroup);
+            steadyProperties.putIfAbsent("analytics.consumer.max.poll.records",
+                    Integer.toString(settings.steadyPollRecords()));
+            BlogEventStream steadyStream = new BlogEventStream(2, settings.authors(), STEADY_FIRST_BLOG_ID);
+            try (ConsumerProcess consumer = ConsumerProcess.launch(steadyProperties,
+                    root.resolve("analytics-steady.log"))) {
+                consumer.awaitReady(READY_DEADLINE);
+                SteadyRate phase = new SteadyRate(producer, lag, steadyGroup, database, steadyStream, markerAuthor);
+                for (int rate : settings.rates()) {
+                    System.out.printf(Locale.ROOT, "# steady rate %d/s: %d s warm-up, %d s measured ...%n", rate,
+                            settings.warmUp().toSeconds(), settings.measured().toSeconds());
+                    double busyBefore = CpuSplit.awaitIdle(settings.idleWait());
+                    steady.add(phase.run(rate, settings.warmUp(), settings.measured(), busyBefore));
+                    consumer.assertAlive();
+                }
+            }
+            steadyMismatches = database.mismatches(steadyStream.totals());
+
+            CountingCeiling ceiling = new CountingCeiling(database);
+            for (Drain drain : drains) {
+                System.out.printf(Locale.ROOT, "# ceiling: the same SQL over JDBC in batches of %d ...%n",
+                        drain.meanBatch());
+                database.reset();
+                double busyBefore = CpuSplit.awaitIdle(settings.idleWait());
+                CountingCeiling.Result result = ceiling.batched(backlog, drain.meanBatch());
+                baselines.add(new Baseline("ceiling", drain.meanBatch(), result,
+                        database.mismatches(backlogStream.totals()), busyBefore));
+            }
+            System.out.printf(Locale.ROOT, "# naive: one update per event, autocommit, for %d s ...%n",
+                    settings.naive().toSeconds());
+            database.reset();
+            double busyBefore = CpuSplit.awaitIdle(settings.idleWait());
+            baselines.add(new Baseline("naive", 1, ceiling.naive(backlog, settings.naive()), 0, busyBefore));
+        }
+        report(settings, databaseDescription, backlogWritePerSecond, drains, steady, steadyMismatches, baselines);
+        boolean correct = drains.stream().allMatch(d -> d.mismatches() == 0) && steadyMismatches == 0
+                && steady.stream().allMatch(s -> s.markersMissing() == 0)
+                && baselines.stream().allMatch(b -> b.mismatches() == 0);
+        if (!correct) {
+            System.err.println("FAILED: a total_blogs differs from the events written, or a marker was never counted");
+            System.exit(1);
+        }
+    }
+
+    /** A fresh group on the whole backlog; done when its committed offsets reach the topic's end. */
+    private static Drain drain(AnalyticsSettings settings, AnalyticsDatabase database, GroupLag lag,
+                               Map<String, String> consumerProperties, int pollRecords, int events,
+                               Map<Long, Long> truth, Path root) throws Exception {
+        String group = "analytics-drain-" + pollRecords;
+        Map<String, String> properties = new LinkedHashMap<>(consumerProperties);
+        properties.put("analytics.group-id", group);
+        properties.put("analytics.consumer.max.poll.records", Integer.toString(pollRecords));
+        database.reset();
+        double busyBefore = CpuSplit.awaitIdle(settings.idleWait());
+        CpuSplit.Snapshot cpuStart = new CpuSplit.Snapshot();
+        long launch = System.nanoTime();
+        long firstCommit = 0;
+        long committedAtFirst = 0;
+        GroupLag.Position position;
+        CpuSplit.Share cpu;
+        long done;
+        try (ConsumerProcess consumer = ConsumerProcess.launch(properties,
+                root.resolve("analytics-drain-" + pollRecords + ".log"))) {
+            do {
+                Thread.sleep(LAG_POLL.toMillis());
+                consumer.assertAlive();
+                position = lag.position(group);
+                if (firstCommit == 0 && position.committed() > 0) {
+                    firstCommit = System.nanoTime();
+                    committedAtFirst = position.committed();
+                }
+            } while (position.lag() > 0 && System.nanoTime() - launch < DRAIN_DEADLINE.toNanos());
+            done = System.nanoTime();
+            // Before the consumer stops: the CPU of a process that has ended is missed.
+            cpu = cpuStart.until(new CpuSplit.Snapshot());
+        }
+        if (position.lag() > 0) {
+            throw new IllegalStateException("The consumer did not drain the backlog within " + DRAIN_DEADLINE);
+        }
+        return new Drain(pollRecords, events, (firstCommit - launch) / 1e9, (done - launch) / 1e9,
+                (events - committedAtFirst) / ((done - firstCommit) / 1e9), database.transactions(),
+                database.mismatches(truth), cpu, busyBefore);
+    }
+
+    private static void report(AnalyticsSettings settings, String database, double backlogWritePerSecond,
+                               List<Drain> drains, List<SteadyRate.Result> steady, long steadyMismatches,
+                               List<Baseline> baselines) throws Exception {
+        System.out.println();
+        System.out.println("```");
+        System.out.println("Date:     " + LocalDate.now());
+        System.out.printf(Locale.ROOT, "Machine:  %d cores, %s RAM, %s %s (%s)%n",
+                Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("os.name"),
+                System.getProperty("os.version"), System.getProperty("os.arch"));
+        System.out.printf("JVM:      %s %s (%s), default flags, same for the consumer and the bench%n",
+                System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
+                System.getProperty("java.vendor"));
+        System.out.println("Database: " + database);
+        System.out.println("Kafka:    embedded single KRaft broker, topic " + TOPIC + " with " + PARTITIONS
+                + " partitions, RF 1; producer " + EventProducer.SETTINGS);
+        System.out.printf(Locale.ROOT, "Events:   %d backlog events (80 %% BlogPublished, 12 %% BlogUpdated, 8 %% "
+                        + "BlogDeleted), ~1.5 KB JSON, %d authors; backlog written at %.0f events/s%n",
+                settings.events(), settings.authors(), backlogWritePerSecond);
+        System.out.println("Consumer: analytics-consumer defaults (DB pool 4, fetch defaults), overrides "
+                + settings.consumerOverrides() + "; steady max.poll.records=" + settings.steadyPollRecords());
+        System.out.println("```");
+        System.out.println();
+        System.out.println("| backlog drain, max.poll.records | events | mean batch | first commit after s "
+                + "| lag 0 after s | events/s (first commit → lag 0) | ceiling events/s (same batch) "
+                + "| consumer / ceiling | totals |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        for (int i = 0; i < drains.size(); i++) {
+            Drain d = drains.get(i);
+            Baseline ceiling = baselines.get(i);
+            System.out.printf(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %.0f | %.0f | %.2f | %s |%n",
+                    d.pollRecords(), d.events(), d.meanBatch(), d.launchToFirstCommitSeconds(),
+                    d.launchToDoneSeconds(), d.perSecond(), ceiling.result().perSecond(),
+                    d.perSecond() / ceiling.result().perSecond(), verdict(d.mismatches()));
+        }
+        Baseline naive = baselines.get(baselines.size() - 1);
+        System.out.printf(Locale.ROOT, "| naive: one `update users` per event, own transaction | %d | 1 | | | | %.0f "
+                + "| | |%n", naive.result().events(), naive.result().perSecond());
+        System.out.println();
+        System.out.println("| steady rate/s | achieved/s | lag p50 / p99 / max records "
+                + "| produce→counted delay p50 / p99 / max ms | markers | lag 0 after stop s |");
+        System.out.println("|---:|---:|---|---|---:|---:|");
+        for (SteadyRate.Result s : steady) {
+            System.out.printf(Locale.ROOT, "| %d | %.0f | %d / %d / %d | %s / %s / %s | %d | %.1f |%n", s.rate(),
+                    s.achieved(), s.lag().getValueAtPercentile(50), s.lag().getValueAtPercentile(99),
+                    s.lag().getMaxValue(), ms(s.delayMicros(), 50), ms(s.delayMicros(), 99),
+                    ms(s.delayMicros(), 100), s.delayMicros().getTotalCount(), s.catchUpSeconds());
+        }
+        System.out.println();
+        System.out.println("Steady-phase totals: " + verdict(steadyMismatches));
+        System.out.println();
+        System.out.println("```");
+        for (Drain d : drains) {
+            System.out.printf(Locale.ROOT, "drain %5d:   CPU in cores: %s (machine %.0f %% busy before)%n",
+                    d.pollRecords(), d.cpu().describe(), 100 * d.busyBefore());
+        }
+        for (SteadyRate.Result s : steady) {
+            System.out.printf(Locale.ROOT, "steady %5d/s: CPU in cores: %s (machine %.0f %% busy before)%n",
+                    s.rate(), s.cpu().describe(), 100 * s.busyBefore());
+        }
+        for (Baseline b : baselines) {
+            System.out.printf(Locale.ROOT, "%s %5d:  CPU in cores: %s (machine %.0f %% busy before)%n",
+                    b.name(), b.batch(), b.result().cpu().describe(), 100 * b.busyBefore());
+        }
+        System.out.println("```");
+    }
+
+    private static String verdict(long mismatches) {
+        return mismatches == 0 ? "all correct" : mismatches + " authors WRONG";
+    }
+
+    private static String ms(Histogram micros, double percentile) {
+        long value = percentile >= 100 ? micros.getMaxValue() : micros.getValueAtPercentile(percentile);
+        return String.format(Locale.ROOT, "%.1f", value / 1000.0);
+    }
+
+    private static String memory() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                long kib = Long.parseLong(line.replaceAll("\\D", ""));
+                return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
+            }
+        }
+        return "unknown";
+    }
+}
