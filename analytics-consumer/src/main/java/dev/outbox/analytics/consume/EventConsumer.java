@@ -71,7 +71,6 @@ public class EventConsumer {
     private volatile boolean running = true;
     private volatile boolean databaseHealthy = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private Thread loop;
     private Counter applied;
     private Counter duplicates;
     private Counter deadLettered;
@@ -80,8 +79,7 @@ public class EventConsumer {
         applied = metrics.counter("analytics.events.applied");
         duplicates = metrics.counter("analytics.events.duplicates.skipped");
         deadLettered = metrics.counter("analytics.events.dead.lettered");
-        loop = new Thread(this::run, "analytics-consumer");
-        loop.start();
+        new Thread(this::run, "analytics-consumer").start();
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
