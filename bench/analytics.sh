@@ -8,16 +8,11 @@
 # BENCH_SKIP_BUILD=1 reuses the last build, e.g. to compare consumer settings.
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+source "$(dirname "$0")/lib.sh"
 
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-    ./mvnw -B -q -pl analytics-consumer,bench -am package -DskipTests
-fi
+build analytics-consumer
 
 rm -rf bench/target/analytics-consumer-app
 cp -r analytics-consumer/target/quarkus-app bench/target/analytics-consumer-app
 
-exec java -Doutbox.test.workdir="$root/bench/target" \
-    -cp "bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/bench.classpath)" \
-    dev.outbox.bench.analytics.AnalyticsBenchmark "$@"
+run_benchmark dev.outbox.bench.analytics.AnalyticsBenchmark "$@"

@@ -5,13 +5,8 @@
 # BENCH_SKIP_BUILD=1 reuses the last build, e.g. to compare concurrency levels.
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+source "$(dirname "$0")/lib.sh"
 
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-    ./mvnw -B -q -pl blog-app,bench -am package -DskipTests
-fi
+build blog-app
 
-exec java -Doutbox.test.workdir="$root/bench/target" \
-    -cp "bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/bench.classpath)" \
-    dev.outbox.bench.publish.PublishBenchmark "$@"
+run_benchmark dev.outbox.bench.publish.PublishBenchmark "$@"

@@ -6,13 +6,8 @@
 # BENCH_SKIP_BUILD=1 reuses the last build, e.g. to compare relay settings.
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
+source "$(dirname "$0")/lib.sh"
 
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-    ./mvnw -B -q -pl cdc-relay,bench -am package -DskipTests
-fi
+build cdc-relay
 
-exec java -Doutbox.test.workdir="$root/bench/target" \
-    -cp "bench/target/bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/bench.classpath)" \
-    dev.outbox.bench.relay.RelayBenchmark "$@"
+run_benchmark dev.outbox.bench.relay.RelayBenchmark "$@"

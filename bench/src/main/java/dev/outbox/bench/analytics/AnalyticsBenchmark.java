@@ -1,5 +1,9 @@
 package dev.outbox.bench.analytics;
 
+import dev.outbox.bench.database.DatabaseLogin;
+import dev.outbox.bench.machine.CpuSplit;
+import dev.outbox.bench.machine.Machine;
+import dev.outbox.bench.process.QuarkusApp;
 import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
 import dev.outbox.testsupport.process.WorkDirectory;
@@ -8,7 +12,6 @@ import org.HdrHistogram.Histogram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +29,11 @@ public final class AnalyticsBenchmark {
     private static final String DEAD_LETTER_TOPIC = "blog.events.dlq";
     private static final int PARTITIONS = 3;
     private static final String DATABASE = "analytics_bench";
+    /** The broker is the one other JVM: its arguments (a long classpath) are not reliably readable from here. */
+    static final CpuSplit CPU = new CpuSplit("bench", List.of(CpuSplit.Part.argument("consumer", "quarkus-run.jar"),
+            CpuSplit.Part.executable("postgres", "/postgres"), CpuSplit.Part.executable("kafka", "/java")), "rest");
+    /** analytics.sh copies the packaged app here, so a rebuild of the module cannot change it under a running run. */
+    private static final Path JAR = Path.of("bench/target/analytics-consumer-app/quarkus-run.jar");
     private static final Duration READY_DEADLINE = Duration.ofSeconds(120);
     private static final Duration DRAIN_DEADLINE = Duration.ofMinutes(15);
     private static final Duration LAG_POLL = Duration.ofMillis(100);
@@ -61,7 +69,8 @@ public final class AnalyticsBenchmark {
              GroupLag lag = new GroupLag(kafka.bootstrapServers(), TOPIC, PARTITIONS);
              EventProducer producer = new EventProducer(kafka.bootstrapServers(), TOPIC)) {
             String jdbcUrl = postgres.createDatabase(DATABASE);
-            AnalyticsDatabase database = new AnalyticsDatabase(jdbcUrl, postgres.username(), postgres.password());
+            AnalyticsDatabase database = new AnalyticsDatabase(
+                    new DatabaseLogin(jdbcUrl, postgres.username(), postgres.password()));
             long markerAuthor = settings.authors() + 1L;
             database.createBlogSchema(settings.authors() + 1);
             databaseDescription = database.describe(postgres.durability().toString());
@@ -99,7 +108,7 @@ public final class AnalyticsBenchmark {
             steadyProperties.putIfAbsent("analytics.consumer.max.poll.records",
                     Integer.toString(settings.steadyPollRecords()));
             BlogEventStream steadyStream = new BlogEventStream(2, settings.authors(), STEADY_FIRST_BLOG_ID);
-            try (ConsumerProcess consumer = ConsumerProcess.launch(steadyProperties,
+            try (QuarkusApp consumer = QuarkusApp.launch("analytics-consumer", JAR, List.of(), steadyProperties,
                     root.resolve("analytics-steady.log"))) {
                 consumer.awaitReady(READY_DEADLINE);
                 SteadyRate phase = new SteadyRate(producer, lag, steadyGroup, database, steadyStream, markerAuthor);
@@ -149,14 +158,14 @@ public final class AnalyticsBenchmark {
         properties.put("analytics.consumer.max.poll.records", Integer.toString(pollRecords));
         database.reset();
         double busyBefore = CpuSplit.awaitIdle(settings.idleWait());
-        CpuSplit.Snapshot cpuStart = new CpuSplit.Snapshot();
+        CpuSplit.Snapshot cpuStart = CPU.snapshot();
         long launch = System.nanoTime();
         long firstCommit = 0;
         long committedAtFirst = 0;
         GroupLag.Position position;
         CpuSplit.Share cpu;
         long done;
-        try (ConsumerProcess consumer = ConsumerProcess.launch(properties,
+        try (QuarkusApp consumer = QuarkusApp.launch("analytics-consumer", JAR, List.of(), properties,
                 root.resolve("analytics-drain-" + pollRecords + ".log"))) {
             do {
                 Thread.sleep(LAG_POLL.toMillis());
@@ -169,7 +178,7 @@ public final class AnalyticsBenchmark {
             } while (position.lag() > 0 && System.nanoTime() - launch < DRAIN_DEADLINE.toNanos());
             done = System.nanoTime();
             // Before the consumer stops: the CPU of a process that has ended is missed.
-            cpu = cpuStart.until(new CpuSplit.Snapshot());
+            cpu = cpuStart.until(CPU.snapshot());
         }
         if (position.lag() > 0) {
             throw new IllegalStateException("The consumer did not drain the backlog within " + DRAIN_DEADLINE);
@@ -184,13 +193,7 @@ public final class AnalyticsBenchmark {
                                List<Baseline> baselines) throws Exception {
         System.out.println();
         System.out.println("```");
-        System.out.println("Date:     " + LocalDate.now());
-        System.out.printf(Locale.ROOT, "Machine:  %d cores, %s RAM, %s %s (%s)%n",
-                Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("os.name"),
-                System.getProperty("os.version"), System.getProperty("os.arch"));
-        System.out.printf("JVM:      %s %s (%s), default flags, same for the consumer and the bench%n",
-                System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
-                System.getProperty("java.vendor"));
+        Machine.printHeader(System.out, "default flags, same for the consumer and the bench");
         System.out.println("Database: " + database);
         System.out.println("Kafka:    embedded single KRaft broker, topic " + TOPIC + " with " + PARTITIONS
                 + " partitions, RF 1; producer " + EventProducer.SETTINGS);
@@ -252,15 +255,5 @@ public final class AnalyticsBenchmark {
     private static String ms(Histogram micros, double percentile) {
         long value = percentile >= 100 ? micros.getMaxValue() : micros.getValueAtPercentile(percentile);
         return String.format(Locale.ROOT, "%.1f", value / 1000.0);
-    }
-
-    private static String memory() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-            if (line.startsWith("MemTotal:")) {
-                long kib = Long.parseLong(line.replaceAll("\\D", ""));
-                return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
-            }
-        }
-        return "unknown";
     }
 }

@@ -1,10 +1,11 @@
 package dev.outbox.bench.analytics;
 
+import dev.outbox.bench.database.DatabaseLogin;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,18 +18,14 @@ final class AnalyticsDatabase {
 
     private static final Path BLOG_SCHEMA = Path.of("blog-app/src/main/resources/db/migration/V1__blog_schema.sql");
 
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
+    private final DatabaseLogin login;
 
-    AnalyticsDatabase(String jdbcUrl, String user, String password) {
-        this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
+    AnalyticsDatabase(DatabaseLogin login) {
+        this.login = login;
     }
 
     Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, user, password);
+        return login.connect();
     }
 
     /** blog-app's own migration, so the consumer updates the real {@code users} table; authors get ids 1..count. */

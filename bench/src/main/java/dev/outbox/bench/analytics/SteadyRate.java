@@ -1,5 +1,6 @@
 package dev.outbox.bench.analytics;
 
+import dev.outbox.bench.machine.CpuSplit;
 import org.HdrHistogram.Histogram;
 
 import java.sql.Connection;
@@ -96,7 +97,7 @@ final class SteadyRate {
             LockSupport.parkNanos(due - System.nanoTime());
             boolean inWindow = due >= measuredFrom;
             if (inWindow && cpuStart == null) {
-                cpuStart = new CpuSplit.Snapshot();
+                cpuStart = AnalyticsBenchmark.CPU.snapshot();
             }
             if (i % markerEvery == 0) {
                 pending.add(new Marker(++markersSent, System.nanoTime(), inWindow));
@@ -105,7 +106,7 @@ final class SteadyRate {
             producer.send(stream.next());
             sentInWindow += inWindow ? 1 : 0;
         }
-        CpuSplit.Snapshot cpuEnd = new CpuSplit.Snapshot();
+        CpuSplit.Snapshot cpuEnd = AnalyticsBenchmark.CPU.snapshot();
         producer.flush();
         long stopped = System.nanoTime();
         sampler.join();

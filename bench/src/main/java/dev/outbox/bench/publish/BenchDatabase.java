@@ -1,11 +1,12 @@
 package dev.outbox.bench.publish;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+
+import dev.outbox.bench.database.DatabaseLogin;
 
 /** Reads from the benchmark's database what a phase left behind, and how the server is configured. */
 final class BenchDatabase {
@@ -14,26 +15,14 @@ final class BenchDatabase {
     record OutboxTraffic(long inserted, long deleted, long live) {
     }
 
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
+    private final DatabaseLogin login;
 
-    BenchDatabase(String jdbcUrl, String user, String password) {
-        this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
+    BenchDatabase(DatabaseLogin login) {
+        this.login = login;
     }
 
-    String jdbcUrl() {
-        return jdbcUrl;
-    }
-
-    String user() {
-        return user;
-    }
-
-    String password() {
-        return password;
+    DatabaseLogin login() {
+        return login;
     }
 
     long blogCount() throws SQLException {
@@ -75,7 +64,7 @@ final class BenchDatabase {
     }
 
     private String queryText(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+        try (Connection connection = login.connect();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(sql)) {
             result.next();

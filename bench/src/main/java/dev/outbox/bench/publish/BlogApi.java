@@ -33,18 +33,6 @@ final class BlogApi {
         this.json = json;
     }
 
-    boolean isReady() {
-        try {
-            return http.send(HttpRequest.newBuilder(base.resolve("/q/health/ready")).timeout(REQUEST_TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     Author register(String handle) throws IOException, InterruptedException {
         String body = json.write(Map.of("handle", handle, "display_name", "Bench author " + handle));
         HttpResponse<String> response = http.send(post("/users", body).build(), HttpResponse.BodyHandlers.ofString());

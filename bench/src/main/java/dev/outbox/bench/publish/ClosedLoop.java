@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.outbox.bench.machine.CpuSplit;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -42,9 +43,9 @@ final class ClosedLoop {
                 tallies.add(threads.submit(() -> drive(publisher, measureFrom, measureUntil, firstError)));
             }
             sleepUntil(measureFrom);
-            CpuUsage.Snapshot cpuAtStart = CpuUsage.snapshot();
+            CpuSplit.Snapshot cpuAtStart = PublishBenchmark.CPU.snapshot();
             sleepUntil(measureUntil);
-            CpuUsage.Share cpu = CpuUsage.between(cpuAtStart, CpuUsage.snapshot());
+            CpuSplit.Share cpu = cpuAtStart.until(PublishBenchmark.CPU.snapshot());
             Histogram latency = newHistogram();
             long measuredPublishes = 0;
             long successes = 0;

@@ -2,6 +2,7 @@ package dev.outbox.bench.publish;
 
 import java.time.Duration;
 
+import dev.outbox.bench.machine.CpuSplit;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -10,7 +11,7 @@ import org.HdrHistogram.Histogram;
  * went while it was measured.
  */
 record LoadResult(String name, long measuredPublishes, Duration measured, Histogram latencyNanos,
-                  long totalSuccesses, long totalErrors, String firstError, CpuUsage.Share cpu) {
+                  long totalSuccesses, long totalErrors, String firstError, CpuSplit.Share cpu) {
 
     double publishesPerSecond() {
         return measuredPublishes / (measured.toNanos() / 1e9);

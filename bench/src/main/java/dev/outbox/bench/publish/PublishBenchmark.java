@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.outbox.bench.database.DatabaseLogin;
+import dev.outbox.bench.machine.CpuSplit;
+import dev.outbox.bench.process.QuarkusApp;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
-import dev.outbox.testsupport.process.LoopbackPorts;
 import dev.outbox.testsupport.process.WorkDirectory;
 
 /**
@@ -19,6 +21,11 @@ import dev.outbox.testsupport.process.WorkDirectory;
  */
 public final class PublishBenchmark {
 
+    /** blog-app is started by this JVM through a shell, whose arguments name the jar too. */
+    static final CpuSplit CPU = new CpuSplit("load generator",
+            List.of(CpuSplit.Part.argument("blog-app", "quarkus-run.jar"),
+                    CpuSplit.Part.executable("postgres", "/postgres")),
+            "rest of the machine");
     private static final Path BLOG_APP_JAR = Path.of("blog-app/target/quarkus-app/quarkus-run.jar");
     private static final Path JFR_RECORDING = WorkDirectory.root().resolve("blog-app.jfr");
     private static final Duration READY_DEADLINE = Duration.ofSeconds(90);
@@ -36,16 +43,16 @@ public final class PublishBenchmark {
         List<String> problems = new ArrayList<>();
 
         try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(settings.durability()).start()) {
-            BenchDatabase database = new BenchDatabase(postgres.createDatabase("bench"), postgres.username(),
-                    postgres.password());
+            BenchDatabase database = new BenchDatabase(new DatabaseLogin(postgres.createDatabase("bench"),
+                    postgres.username(), postgres.password()));
             report.context(settings, database.serverDescription());
 
-            int port = LoopbackPorts.pick();
-            BlogApi blogApi = new BlogApi(URI.create("http://127.0.0.1:" + port), json);
             List<BlogApi.Author> authors;
             LoadResult api;
-            try (BlogAppProcess app = startBlogApp(database, port, settings)) {
-                app.awaitReady(blogApi::isReady, READY_DEADLINE);
+            try (QuarkusApp app = startBlogApp(database, settings)) {
+                app.awaitReady(READY_DEADLINE);
+                int port = app.port();
+                BlogApi blogApi = new BlogApi(URI.create("http://127.0.0.1:" + port), json);
                 authors = register(blogApi, settings.authors());
                 report.line("# POST /blogs through blog-app on port " + port
                         + (settings.profile() ? ", recording JFR into " + JFR_RECORDING : "") + " ...");
@@ -55,8 +62,8 @@ public final class PublishBenchmark {
 
             List<Long> authorIds = authors.stream().map(BlogApi.Author::id).toList();
             report.line("# raw JDBC transaction, one connection per client ...");
-            LoadResult raw = load.run("raw JDBC transaction", client -> new RawPublishTransaction(
-                    database.jdbcUrl(), database.user(), database.password(), authorIds, drafts, json, client));
+            LoadResult raw = load.run("raw JDBC transaction", client -> new RawPublishTransaction(database.login(),
+                    authorIds, drafts, json, client));
             problems.addAll(check(database, raw, api.totalSuccesses()));
 
             report.line("");
@@ -68,16 +75,15 @@ public final class PublishBenchmark {
         }
     }
 
-    private static BlogAppProcess startBlogApp(BenchDatabase database, int port, BenchSettings settings) {
+    private static QuarkusApp startBlogApp(BenchDatabase database, BenchSettings settings) {
         List<String> jvmOptions = settings.profile()
                 ? List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + JFR_RECORDING)
                 : List.of();
-        return BlogAppProcess.start(BLOG_APP_JAR, jvmOptions, Map.of(
-                        "BLOG_DB_URL", database.jdbcUrl(),
-                        "BLOG_DB_USER", database.user(),
-                        "BLOG_DB_PASSWORD", database.password(),
-                        "BLOG_HTTP_PORT", Integer.toString(port),
-                        "BLOG_DB_POOL_SIZE", Integer.toString(settings.poolSize())),
+        return QuarkusApp.launch("blog-app", BLOG_APP_JAR, jvmOptions, Map.of(
+                        "quarkus.datasource.jdbc.url", database.login().jdbcUrl(),
+                        "quarkus.datasource.username", database.login().user(),
+                        "quarkus.datasource.password", database.login().password(),
+                        "quarkus.datasource.jdbc.max-size", Integer.toString(settings.poolSize())),
                 WorkDirectory.root().resolve("blog-app.log"));
     }
 

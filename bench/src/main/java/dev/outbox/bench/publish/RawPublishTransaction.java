@@ -2,7 +2,6 @@ package dev.outbox.bench.publish;
 
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,6 +11,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+
+import dev.outbox.bench.database.DatabaseLogin;
 
 /**
  * The publish transaction without HTTP, JSON binding, Hibernate or the pool: the same statements blog-app sends
@@ -34,9 +35,9 @@ final class RawPublishTransaction implements Publisher {
     private final Json json;
     private final Random random;
 
-    RawPublishTransaction(String jdbcUrl, String user, String password, List<Long> authorIds, BlogDrafts drafts,
-                          Json json, int client) throws SQLException {
-        this.connection = DriverManager.getConnection(jdbcUrl, user, password);
+    RawPublishTransaction(DatabaseLogin login, List<Long> authorIds, BlogDrafts drafts, Json json, int client)
+            throws SQLException {
+        this.connection = login.connect();
         connection.setAutoCommit(false);
         this.insertBlog = connection.prepareStatement("""
                 insert into blogs (author_id, title, body, tags, status, version, created_at, updated_at)

@@ -1,12 +1,10 @@
 package dev.outbox.bench.publish;
 
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 
-import com.sun.management.OperatingSystemMXBean;
+import dev.outbox.bench.machine.Machine;
 
 /** Prints the context of a run and its figures as a Markdown table, ready to paste into docs/benchmarks.md. */
 final class Report {
@@ -18,13 +16,7 @@ final class Report {
     }
 
     void context(BenchSettings settings, String server) {
-        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        out.printf(Locale.ROOT, "Date:     %s%n", LocalDate.now());
-        out.printf(Locale.ROOT, "Machine:  %d cores, %.1f GiB RAM, %s %s (%s)%n", Runtime.getRuntime().availableProcessors(),
-                os.getTotalMemorySize() / (1024.0 * 1024 * 1024), System.getProperty("os.name"),
-                System.getProperty("os.version"), System.getProperty("os.arch"));
-        out.printf(Locale.ROOT, "JVM:      %s %s (%s), same for blog-app and the load generator%n",
-                System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"));
+        Machine.printHeader(out, "same for blog-app and the load generator");
         out.printf(Locale.ROOT, "Database: %s%n", server);
         out.printf(Locale.ROOT, "Settings: %s%n", settings.describe());
         out.println();
@@ -40,7 +32,7 @@ final class Report {
         }
         out.printf(Locale.ROOT, "%nAPI / raw throughput: %.2f%n", api.publishesPerSecond() / raw.publishesPerSecond());
         for (LoadResult result : List.of(api, raw)) {
-            out.printf(Locale.ROOT, "%s: %s%n", result.name(), result.cpu().describe());
+            out.printf(Locale.ROOT, "%s: CPU in cores: %s%n", result.name(), result.cpu().describe());
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.outbox.bench.relay;
 
+import dev.outbox.bench.database.DatabaseLogin;
+import dev.outbox.bench.machine.CpuSplit;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
 import org.postgresql.replication.PGReplicationStream;
@@ -23,14 +25,10 @@ final class DecodingCeiling {
     private static final String PUBLICATION = "bench_ceiling";
     private static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
 
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
+    private final DatabaseLogin login;
 
-    DecodingCeiling(String jdbcUrl, String user, String password) {
-        this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
+    DecodingCeiling(DatabaseLogin login) {
+        this.login = login;
     }
 
     /** Creates the publication and the slot; the slot keeps every later change for {@link #drain}. */
@@ -47,14 +45,14 @@ final class DecodingCeiling {
 
     /** Streams from the slot until {@code inserts} outbox inserts have arrived. */
     Result drain(long inserts) throws SQLException {
-        CpuSplit.Snapshot cpuStart = new CpuSplit.Snapshot();
+        CpuSplit.Snapshot cpuStart = RelayBenchmark.CPU.snapshot();
         Properties properties = new Properties();
-        PGProperty.USER.set(properties, user);
-        PGProperty.PASSWORD.set(properties, password);
+        PGProperty.USER.set(properties, login.user());
+        PGProperty.PASSWORD.set(properties, login.password());
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
         PGProperty.REPLICATION.set(properties, "database");
         PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
-        try (Connection connection = new org.postgresql.Driver().connect(jdbcUrl, properties)) {
+        try (Connection connection = new org.postgresql.Driver().connect(login.jdbcUrl(), properties)) {
             long start = System.nanoTime();
             PGReplicationStream stream = connection.unwrap(PGConnection.class).getReplicationAPI()
                     .replicationStream().logical()
@@ -74,7 +72,7 @@ final class DecodingCeiling {
                 stream.setAppliedLSN(stream.getLastReceiveLSN());
             }
             long elapsed = System.nanoTime() - start;
-            CpuSplit.Share cpu = cpuStart.until(new CpuSplit.Snapshot());
+            CpuSplit.Share cpu = cpuStart.until(RelayBenchmark.CPU.snapshot());
             stream.close();
             return new Result(elapsed, cpu);
         }

@@ -1,5 +1,7 @@
 package dev.outbox.bench.relay;
 
+import dev.outbox.bench.database.DatabaseLogin;
+
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,14 +14,10 @@ import java.util.function.BooleanSupplier;
 /** Writer threads, each with its own connection, writing outbox events at a fixed rate or as fast as they can. */
 final class OutboxLoad {
 
-    private final String jdbcUrl;
-    private final String user;
-    private final String password;
+    private final DatabaseLogin login;
 
-    OutboxLoad(String jdbcUrl, String user, String password) {
-        this.jdbcUrl = jdbcUrl;
-        this.user = user;
-        this.password = password;
+    OutboxLoad(DatabaseLogin login) {
+        this.login = login;
     }
 
     /**
@@ -56,7 +54,7 @@ final class OutboxLoad {
         for (int w = 0; w < writers; w++) {
             int writer = w;
             Thread thread = new Thread(() -> {
-                try (OutboxWriter connection = new OutboxWriter(jdbcUrl, user, password, writer)) {
+                try (OutboxWriter connection = new OutboxWriter(login, writer)) {
                     while (proceed.getAsBoolean()) {
                         written.add(connection.write());
                     }

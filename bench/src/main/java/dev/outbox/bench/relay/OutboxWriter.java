@@ -1,6 +1,6 @@
 package dev.outbox.bench.relay;
 
-import dev.outbox.testsupport.postgres.PostgresServer;
+import dev.outbox.bench.database.DatabaseLogin;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,8 +29,8 @@ final class OutboxWriter implements AutoCloseable {
     private final SplittableRandom random;
     private long blogId;
 
-    OutboxWriter(String jdbcUrl, String user, String password, int writerIndex) throws SQLException {
-        connection = PostgresServer.connect(jdbcUrl, user, password);
+    OutboxWriter(DatabaseLogin login, int writerIndex) throws SQLException {
+        connection = login.connect();
         connection.setAutoCommit(false);
         insert = connection.prepareStatement("""
                 insert into outbox (id, aggregatetype, aggregateid, type, payload, occurred_at, schema_version)

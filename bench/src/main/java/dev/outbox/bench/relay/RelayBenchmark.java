@@ -1,5 +1,9 @@
 package dev.outbox.bench.relay;
 
+import dev.outbox.bench.database.DatabaseLogin;
+import dev.outbox.bench.machine.CpuSplit;
+import dev.outbox.bench.machine.Machine;
+import dev.outbox.bench.process.QuarkusApp;
 import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
 import dev.outbox.testsupport.process.WorkDirectory;
@@ -14,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +38,10 @@ public final class RelayBenchmark {
 
     private static final String TOPIC = "blog.events";
     private static final int PARTITIONS = 3;
+    /** The broker is the one other JVM: its arguments (a long classpath) are not reliably readable from here. */
+    static final CpuSplit CPU = new CpuSplit("bench", List.of(CpuSplit.Part.argument("relay", "quarkus-run.jar"),
+            CpuSplit.Part.executable("postgres", "/postgres"), CpuSplit.Part.executable("kafka", "/java")), "rest");
+    private static final Path JAR = Path.of("cdc-relay/target/quarkus-app/quarkus-run.jar");
     private static final Duration READY_DEADLINE = Duration.ofSeconds(120);
     private static final Duration ARRIVAL_DEADLINE = Duration.ofMinutes(10);
     /** What cdc-relay sets when not overridden (EngineProperties, RelayEngine), shown beside the figures. */
@@ -82,10 +89,12 @@ public final class RelayBenchmark {
                     "quarkus.datasource.password", postgres.password(),
                     "kafka.bootstrap.servers", kafka.bootstrapServers()));
             relayProperties.putAll(settings.relayOverrides());
-            OutboxLoad load = new OutboxLoad(jdbcUrl, postgres.username(), postgres.password());
+            DatabaseLogin login = new DatabaseLogin(jdbcUrl, postgres.username(), postgres.password());
+            OutboxLoad load = new OutboxLoad(login);
 
             try (KafkaTap tap = new KafkaTap(kafka.bootstrapServers(), TOPIC, PARTITIONS)) {
-                try (RelayRunner relay = RelayRunner.launch(relayProperties, root.resolve("relay-steady.log"))) {
+                try (QuarkusApp relay = QuarkusApp.launch("cdc-relay", JAR, List.of(), relayProperties,
+                        root.resolve("relay-steady.log"))) {
                     relay.awaitReady(READY_DEADLINE);
                     for (int rate : settings.rates()) {
                         System.out.printf(Locale.ROOT, "# steady rate %d/s: %d s warm-up, %d s measured ...%n", rate,
@@ -95,7 +104,7 @@ public final class RelayBenchmark {
                     }
                 }
                 drain = drainBacklog(settings, load, tap, relayProperties, root,
-                        new DecodingCeiling(jdbcUrl, postgres.username(), postgres.password()),
+                        new DecodingCeiling(login),
                         () -> postgres.connect("relay_bench"));
                 if (tap.duplicates() > 0) {
                     System.out.println("# note: " + tap.duplicates() + " events arrived more than once");
@@ -127,9 +136,9 @@ public final class RelayBenchmark {
         long measuredFrom = start + settings.warmUp().toNanos();
         long measuredUntil = measuredFrom + settings.measured().toNanos();
         TimeUnit.NANOSECONDS.sleep(measuredFrom - System.nanoTime());
-        CpuSplit.Snapshot cpuStart = new CpuSplit.Snapshot();
+        CpuSplit.Snapshot cpuStart = CPU.snapshot();
         TimeUnit.NANOSECONDS.sleep(measuredUntil - System.nanoTime());
-        CpuSplit.Snapshot cpuEnd = new CpuSplit.Snapshot();
+        CpuSplit.Snapshot cpuEnd = CPU.snapshot();
         writers.join();
         if (failure.get() != null) {
             throw failure.get();
@@ -169,13 +178,14 @@ public final class RelayBenchmark {
 
         System.out.println("# starting the relay on the backlog ...");
         double relayBusyBefore = CpuSplit.awaitIdle(settings.idleWait());
-        CpuSplit.Snapshot relayCpuStart = new CpuSplit.Snapshot();
+        CpuSplit.Snapshot relayCpuStart = CPU.snapshot();
         long launch = System.nanoTime();
         long missing;
         CpuSplit.Share relayCpu;
-        try (RelayRunner relay = RelayRunner.launch(relayProperties, root.resolve("relay-drain.log"))) {
+        try (QuarkusApp relay = QuarkusApp.launch("cdc-relay", JAR, List.of(), relayProperties,
+                root.resolve("relay-drain.log"))) {
             missing = tap.await(backlog, ARRIVAL_DEADLINE);
-            relayCpu = relayCpuStart.until(new CpuSplit.Snapshot());
+            relayCpu = relayCpuStart.until(CPU.snapshot());
         }
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
@@ -221,13 +231,7 @@ public final class RelayBenchmark {
         relaySettings.putAll(settings.relayOverrides());
         System.out.println();
         System.out.println("```");
-        System.out.println("Date:     " + LocalDate.now());
-        System.out.printf(Locale.ROOT, "Machine:  %d cores, %s RAM, %s %s (%s)%n",
-                Runtime.getRuntime().availableProcessors(), memory(), System.getProperty("os.name"),
-                System.getProperty("os.version"), System.getProperty("os.arch"));
-        System.out.printf("JVM:      %s %s (%s), default flags, same for the relay and the bench%n",
-                System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
-                System.getProperty("java.vendor"));
+        Machine.printHeader(System.out, "default flags, same for the relay and the bench");
         System.out.println("Database: " + database);
         System.out.println("Kafka:    embedded single KRaft broker, topic " + TOPIC + " with " + PARTITIONS
                 + " partitions, RF 1, LogAppendTime");
@@ -284,15 +288,5 @@ public final class RelayBenchmark {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
-    }
-
-    private static String memory() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-            if (line.startsWith("MemTotal:")) {
-                long kib = Long.parseLong(line.replaceAll("\\D", ""));
-                return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
-            }
-        }
-        return "unknown";
     }
 }

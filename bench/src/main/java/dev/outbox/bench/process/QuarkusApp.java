@@ -1,9 +1,10 @@
-package dev.outbox.bench.analytics;
+package dev.outbox.bench.process;
 
 import dev.outbox.testsupport.process.ChildProcess;
 import dev.outbox.testsupport.process.LoopbackPorts;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,55 +16,69 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The packaged analytics-consumer as a separate JVM with default JVM flags, configured by system properties. */
-final class ConsumerProcess implements AutoCloseable {
+/** A packaged Quarkus application as a separate JVM on a free port, configured by system properties. */
+public final class QuarkusApp implements AutoCloseable {
 
-    /** analytics.sh copies the packaged app here, so a rebuild of the module cannot change it under a running run. */
-    static final Path JAR = Path.of("bench/target/analytics-consumer-app/quarkus-run.jar");
     /**
      * ChildProcess stops a child by closing its stdin, which Quarkus never reads: this shell turns end-of-file into
-     * SIGTERM, an orderly shutdown. A background job gets /dev/null as stdin, hence the pipe kept on fd 3.
+     * SIGTERM (an orderly shutdown, which commits the last offsets and dumps a JFR recording), also when this JVM
+     * dies. A background job gets /dev/null as stdin, hence the pipe kept on fd 3.
      */
     private static final String STOP_ON_EOF = "exec 3<&0; \"$@\" < /dev/null & app=$!; "
             + "(cat <&3 > /dev/null; kill -TERM $app 2>/dev/null) & wait $app";
     private static final Duration STOP_GRACE = Duration.ofSeconds(40);
+    private static final Duration POLL = Duration.ofMillis(200);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private final String name;
     private final ChildProcess process;
     private final int port;
 
-    private ConsumerProcess(ChildProcess process, int port) {
+    private QuarkusApp(String name, ChildProcess process, int port) {
+        this.name = name;
         this.process = process;
         this.port = port;
     }
 
-    static ConsumerProcess launch(Map<String, String> properties, Path log) {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: package analytics-consumer (bench/analytics.sh does)");
+    /** Starts {@code jar} with the bench's own java, logging to {@code log} (emptied first); does not wait for it. */
+    public static QuarkusApp launch(String name, Path jar, List<String> jvmOptions, Map<String, String> properties,
+                                    Path log) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package " + name + " first (its bench/*.sh does)");
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot empty " + log, e);
         }
         int port = LoopbackPorts.pick();
-        List<String> command = new ArrayList<>(List.of("sh", "-c", STOP_ON_EOF, "analytics-watchdog",
+        List<String> command = new ArrayList<>(List.of("sh", "-c", STOP_ON_EOF, name + "-watchdog",
                 ProcessHandle.current().info().command().orElse("java"), "-Dquarkus.http.port=" + port));
+        command.addAll(jvmOptions);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", JAR.toString()));
-        return new ConsumerProcess(ChildProcess.start("analytics-consumer", command, log), port);
+        command.addAll(List.of("-jar", jar.toString()));
+        return new QuarkusApp(name, ChildProcess.start(name, command, log), port);
     }
 
-    /** Ready once it owns partitions and reaches the database (its readiness check). */
-    void awaitReady(Duration deadline) throws InterruptedException {
+    public int port() {
+        return port;
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200; fails with the end of the log on exit or at the deadline. */
+    public void awaitReady(Duration deadline) throws InterruptedException {
         long until = System.nanoTime() + deadline.toNanos();
         while (status("/q/health/ready") != 200) {
             assertAlive();
             if (System.nanoTime() > until) {
-                throw process.failure("analytics-consumer was not ready within " + deadline, null);
+                throw process.failure(name + " was not ready within " + deadline, null);
             }
-            Thread.sleep(200);
+            Thread.sleep(POLL.toMillis());
         }
     }
 
-    void assertAlive() {
+    public void assertAlive() {
         if (!process.isAlive()) {
-            throw process.failure("analytics-consumer exited", null);
+            throw process.failure(name + " exited", null);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.outbox.bench.analytics;
+package dev.outbox.bench.machine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,53 +6,73 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Where the machine's CPU went during a window, in cores: this JVM (producer and probes), analytics-consumer,
- * Postgres, the Kafka broker, and everything else; on two shared cores the split explains the figures and shows
- * when outside work disturbed them. Linux only ({@code /proc}).
+ * Where the machine's CPU went during a window, in cores: this JVM, each named part of the run among its child
+ * processes, and everything else. On a small shared machine these compete, so the split explains the figures and
+ * shows when outside work disturbed them. Linux only ({@code /proc/stat}).
  */
-final class CpuSplit {
+public final class CpuSplit {
 
-    /** Average cores busy per part over a window. */
-    record Share(double bench, double consumer, double postgres, double kafka, double rest) {
+    /** Child processes told apart by their executable or their arguments; the first part that matches wins. */
+    public record Part(String name, Predicate<ProcessHandle.Info> matches) {
 
-        String describe() {
-            return String.format(Locale.ROOT, "bench %.2f, consumer %.2f, postgres %.2f, kafka %.2f, rest %.2f",
-                    bench, consumer, postgres, kafka, rest);
+        public static Part executable(String name, String pathSuffix) {
+            return new Part(name, info -> info.command().orElse("").endsWith(pathSuffix));
+        }
+
+        public static Part argument(String name, String text) {
+            return new Part(name,
+                    info -> info.arguments().map(args -> String.join(" ", args)).orElse("").contains(text));
+        }
+    }
+
+    /** Average cores busy per part over a window, this JVM first and the rest of the machine last. */
+    public record Share(Map<String, Double> coresByPart) {
+
+        public String describe() {
+            return coresByPart.entrySet().stream()
+                    .map(part -> String.format(Locale.ROOT, "%s %.2f", part.getKey(), part.getValue()))
+                    .collect(Collectors.joining(", "));
         }
     }
 
     /** CPU consumed so far, machine-wide and per process of this run. */
-    static final class Snapshot {
+    public final class Snapshot {
         private final long wallNanos = System.nanoTime();
         private final long machineBusyNanos = machineBusyNanos();
         private final Map<Long, Long> cpuNanosByPid = new HashMap<>();
         private final Map<Long, String> partByPid = new HashMap<>();
 
-        Snapshot() {
+        private Snapshot() {
             ProcessHandle self = ProcessHandle.current();
             Stream.concat(Stream.of(self), self.descendants()).forEach(process -> process.info().totalCpuDuration()
                     .ifPresent(cpu -> {
                         cpuNanosByPid.put(process.pid(), cpu.toNanos());
-                        partByPid.put(process.pid(), partOf(process, self));
+                        partByPid.put(process.pid(), process.pid() == self.pid() ? selfName : partOf(process.info()));
                     }));
         }
 
         /** Processes born during the window count in full; those that ended during it are missed. */
-        Share until(Snapshot end) {
+        public Share until(Snapshot end) {
             Map<String, Long> nanosByPart = new HashMap<>();
             end.cpuNanosByPid.forEach((pid, cpu) -> nanosByPart.merge(end.partByPid.get(pid),
                     cpu - cpuNanosByPid.getOrDefault(pid, 0L), Long::sum));
             double wall = end.wallNanos - wallNanos;
             double ours = nanosByPart.values().stream().mapToLong(Long::longValue).sum();
             double machine = end.machineBusyNanos - machineBusyNanos;
-            return new Share(nanosByPart.getOrDefault("bench", 0L) / wall,
-                    nanosByPart.getOrDefault("consumer", 0L) / wall, nanosByPart.getOrDefault("postgres", 0L) / wall,
-                    nanosByPart.getOrDefault("kafka", 0L) / wall, Math.max(0, machine - ours) / wall);
+            Map<String, Double> cores = new LinkedHashMap<>();
+            cores.put(selfName, nanosByPart.getOrDefault(selfName, 0L) / wall);
+            parts.forEach(part -> cores.put(part.name(), nanosByPart.getOrDefault(part.name(), 0L) / wall));
+            cores.put(restName, Math.max(0, machine - ours) / wall);
+            return new Share(cores);
         }
     }
 
@@ -60,15 +80,28 @@ final class CpuSplit {
     private static final long NANOS_PER_TICK = 10_000_000L;
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(8);
     private static final double IDLE_FRACTION = 0.15;
+    /** Children no part claims (shells, cat): theirs is not the rest of the machine, nor worth a figure. */
+    private static final String UNNAMED = "";
 
-    private CpuSplit() {
+    private final String selfName;
+    private final List<Part> parts;
+    private final String restName;
+
+    public CpuSplit(String selfName, List<Part> parts, String restName) {
+        this.selfName = selfName;
+        this.parts = List.copyOf(parts);
+        this.restName = restName;
+    }
+
+    public Snapshot snapshot() {
+        return new Snapshot();
     }
 
     /**
      * Waits until the whole machine was less than 15 % busy over 8 s, at most {@code patience}; returns the busy
      * fraction of the last window, so the report can say when a measurement had to start on a busy machine.
      */
-    static double awaitIdle(Duration patience) throws InterruptedException {
+    public static double awaitIdle(Duration patience) throws InterruptedException {
         int cores = Runtime.getRuntime().availableProcessors();
         long until = System.nanoTime() + patience.toNanos();
         while (true) {
@@ -82,19 +115,8 @@ final class CpuSplit {
         }
     }
 
-    private static String partOf(ProcessHandle process, ProcessHandle self) {
-        if (process.pid() == self.pid()) {
-            return "bench";
-        }
-        String command = process.info().command().orElse("");
-        if (command.endsWith("/postgres")) {
-            return "postgres";
-        }
-        if (process.info().arguments().map(args -> String.join(" ", args)).orElse("").contains("quarkus-run.jar")) {
-            return "consumer";
-        }
-        // The broker is the one other JVM: its arguments (a long classpath) are not reliably readable from here.
-        return command.endsWith("/java") ? "kafka" : "helpers";
+    private String partOf(ProcessHandle.Info process) {
+        return parts.stream().filter(part -> part.matches().test(process)).map(Part::name).findFirst().orElse(UNNAMED);
     }
 
     /** The first line of /proc/stat: user nice system idle iowait irq softirq steal, in ticks. */
