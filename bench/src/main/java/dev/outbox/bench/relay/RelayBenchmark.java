@@ -48,7 +48,7 @@ public final class RelayBenchmark {
     private static final Map<String, String> RELAY_DEFAULTS = Map.of(
             "relay.debezium.max.batch.size", "2048",
             "relay.debezium.max.queue.size", "8192",
-            "relay.debezium.poll.interval.ms", "50",
+            "relay.debezium.poll.interval.ms", "10",
             "relay.producer.linger.ms", "5",
             "relay.producer.compression.type", "lz4",
             "relay.producer.batch.size", "16384");
