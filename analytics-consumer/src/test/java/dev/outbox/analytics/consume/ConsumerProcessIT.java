@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -175,14 +174,8 @@ class ConsumerProcessIT {
     }
 
     private long newAuthor() throws SQLException {
-        try (Connection connection = SharedInfrastructure.postgres().connect(database);
-             PreparedStatement insert = connection.prepareStatement(
-                     "insert into users (handle, display_name) values (?, 'Author') returning id")) {
-            insert.setString(1, "a" + UUID.randomUUID().toString().replace("-", "").substring(0, 20));
-            try (ResultSet row = insert.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
+        try (Connection connection = SharedInfrastructure.postgres().connect(database)) {
+            return AnalyticsWorld.newAuthor(connection);
         }
     }
 

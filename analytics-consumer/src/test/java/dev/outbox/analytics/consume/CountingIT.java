@@ -175,14 +175,8 @@ class CountingIT {
     }
 
     private long newAuthor() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(
-                     "insert into users (handle, display_name) values (?, 'Author') returning id")) {
-            insert.setString(1, "a" + UUID.randomUUID().toString().replace("-", "").substring(0, 20));
-            try (ResultSet row = insert.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
+        try (Connection connection = dataSource.getConnection()) {
+            return AnalyticsWorld.newAuthor(connection);
         }
     }
 

@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The world analytics-consumer lives in, on the shared Postgres and Kafka: a blog database with blog-app's own
@@ -50,6 +53,18 @@ public class AnalyticsWorld implements QuarkusTestResourceLifecycleManager {
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "analytics.topic", topic,
                 "analytics.dead-letter-topic", deadLetterTopic);
+    }
+
+    /** Registers an author the way blog-app's sign-up does (a row in {@code users}) and returns its id. */
+    public static long newAuthor(Connection connection) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into users (handle, display_name) values (?, 'Author') returning id")) {
+            insert.setString(1, "a" + UUID.randomUUID().toString().replace("-", "").substring(0, 20));
+            try (ResultSet row = insert.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
     }
 
     @Override

@@ -3,9 +3,9 @@ package dev.outbox.bench.analytics;
 import dev.outbox.bench.database.DatabaseLogin;
 import dev.outbox.bench.machine.CpuSplit;
 import dev.outbox.bench.machine.Machine;
-import dev.outbox.bench.process.QuarkusApp;
 import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
+import dev.outbox.testsupport.process.QuarkusAppProcess;
 import dev.outbox.testsupport.process.WorkDirectory;
 import org.HdrHistogram.Histogram;
 
@@ -108,7 +108,7 @@ public final class AnalyticsBenchmark {
             steadyProperties.putIfAbsent("analytics.consumer.max.poll.records",
                     Integer.toString(settings.steadyPollRecords()));
             BlogEventStream steadyStream = new BlogEventStream(2, settings.authors(), STEADY_FIRST_BLOG_ID);
-            try (QuarkusApp consumer = QuarkusApp.launch("analytics-consumer", JAR, List.of(), steadyProperties,
+            try (QuarkusAppProcess consumer = QuarkusAppProcess.launch("analytics-consumer", JAR, List.of(), steadyProperties,
                     root.resolve("analytics-steady.log"))) {
                 consumer.awaitReady(READY_DEADLINE);
                 SteadyRate phase = new SteadyRate(producer, lag, steadyGroup, database, steadyStream, markerAuthor);
@@ -165,7 +165,7 @@ public final class AnalyticsBenchmark {
         GroupLag.Position position;
         CpuSplit.Share cpu;
         long done;
-        try (QuarkusApp consumer = QuarkusApp.launch("analytics-consumer", JAR, List.of(), properties,
+        try (QuarkusAppProcess consumer = QuarkusAppProcess.launch("analytics-consumer", JAR, List.of(), properties,
                 root.resolve("analytics-drain-" + pollRecords + ".log"))) {
             do {
                 Thread.sleep(LAG_POLL.toMillis());

@@ -11,8 +11,8 @@ import java.util.Map;
 
 import dev.outbox.bench.database.DatabaseLogin;
 import dev.outbox.bench.machine.CpuSplit;
-import dev.outbox.bench.process.QuarkusApp;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
+import dev.outbox.testsupport.process.QuarkusAppProcess;
 import dev.outbox.testsupport.process.WorkDirectory;
 
 /**
@@ -49,7 +49,7 @@ public final class PublishBenchmark {
 
             List<BlogApi.Author> authors;
             LoadResult api;
-            try (QuarkusApp app = startBlogApp(database, settings)) {
+            try (QuarkusAppProcess app = startBlogApp(database, settings)) {
                 app.awaitReady(READY_DEADLINE);
                 int port = app.port();
                 BlogApi blogApi = new BlogApi(URI.create("http://127.0.0.1:" + port), json);
@@ -75,11 +75,11 @@ public final class PublishBenchmark {
         }
     }
 
-    private static QuarkusApp startBlogApp(BenchDatabase database, BenchSettings settings) {
+    private static QuarkusAppProcess startBlogApp(BenchDatabase database, BenchSettings settings) {
         List<String> jvmOptions = settings.profile()
                 ? List.of("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + JFR_RECORDING)
                 : List.of();
-        return QuarkusApp.launch("blog-app", BLOG_APP_JAR, jvmOptions, Map.of(
+        return QuarkusAppProcess.launch("blog-app", BLOG_APP_JAR, jvmOptions, Map.of(
                         "quarkus.datasource.jdbc.url", database.login().jdbcUrl(),
                         "quarkus.datasource.username", database.login().user(),
                         "quarkus.datasource.password", database.login().password(),

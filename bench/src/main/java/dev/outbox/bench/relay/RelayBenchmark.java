@@ -3,9 +3,9 @@ package dev.outbox.bench.relay;
 import dev.outbox.bench.database.DatabaseLogin;
 import dev.outbox.bench.machine.CpuSplit;
 import dev.outbox.bench.machine.Machine;
-import dev.outbox.bench.process.QuarkusApp;
 import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
+import dev.outbox.testsupport.process.QuarkusAppProcess;
 import dev.outbox.testsupport.process.WorkDirectory;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -93,7 +93,7 @@ public final class RelayBenchmark {
             OutboxLoad load = new OutboxLoad(login);
 
             try (KafkaTap tap = new KafkaTap(kafka.bootstrapServers(), TOPIC, PARTITIONS)) {
-                try (QuarkusApp relay = QuarkusApp.launch("cdc-relay", JAR, List.of(), relayProperties,
+                try (QuarkusAppProcess relay = QuarkusAppProcess.launch("cdc-relay", JAR, List.of(), relayProperties,
                         root.resolve("relay-steady.log"))) {
                     relay.awaitReady(READY_DEADLINE);
                     for (int rate : settings.rates()) {
@@ -182,7 +182,7 @@ public final class RelayBenchmark {
         long launch = System.nanoTime();
         long missing;
         CpuSplit.Share relayCpu;
-        try (QuarkusApp relay = QuarkusApp.launch("cdc-relay", JAR, List.of(), relayProperties,
+        try (QuarkusAppProcess relay = QuarkusAppProcess.launch("cdc-relay", JAR, List.of(), relayProperties,
                 root.resolve("relay-drain.log"))) {
             missing = tap.await(backlog, ARRIVAL_DEADLINE);
             relayCpu = relayCpuStart.until(CPU.snapshot());

@@ -1,6 +1,7 @@
 package dev.outbox.testsupport.process;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +17,9 @@ import java.util.OptionalInt;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A packaged Quarkus application ({@code target/quarkus-app/quarkus-run.jar} of the module under test) as a real
- * process, so tests can SIGKILL it mid-work and start it again. A shell watchdog ties it to the test JVM's stdin
- * pipe: the application gets SIGTERM when the test JVM goes away, however that happens.
+ * A packaged Quarkus application as a real process on a free port, configured by system properties, so tests can
+ * SIGKILL it mid-work and start it again and benchmarks can measure it apart from the load. A shell watchdog ties
+ * it to this JVM's stdin pipe: the application gets SIGTERM when this JVM goes away, however that happens.
  */
 public final class QuarkusAppProcess implements AutoCloseable {
 
@@ -26,6 +27,9 @@ public final class QuarkusAppProcess implements AutoCloseable {
     private static final String WATCHDOG = "exec 3<&0; \"$@\" < /dev/null & app=$!; "
             + "(cat <&3 > /dev/null; kill -TERM $app 2>/dev/null) & wait $app";
     private static final Duration READY_DEADLINE = Duration.ofSeconds(90);
+    /** Long enough for an orderly shutdown that commits the last offsets and dumps a JFR recording. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(40);
+    private static final Path MODULE_JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String name;
@@ -39,29 +43,56 @@ public final class QuarkusAppProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code target/quarkus-app/quarkus-run.jar} on a free HTTP port with {@code settings} as system
+     * Starts the module under test's {@code target/quarkus-app/quarkus-run.jar} with {@code settings} as system
      * properties, logging to {@code target/<name>.log}; does not wait for it.
      */
     public static QuarkusAppProcess launch(String name, Map<String, String> settings) {
+        return launch(name, MODULE_JAR, List.of("-Xmx256m"), settings, Path.of("target", name + ".log"));
+    }
+
+    /** Starts {@code jar} with this JVM's java, logging to {@code log} (emptied first); does not wait for it. */
+    public static QuarkusAppProcess launch(String name, Path jar, List<String> jvmOptions, Map<String, String> settings,
+                                           Path log) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package " + name + " first");
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot empty " + log, e);
+        }
         int port = LoopbackPorts.pick();
         List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG, name + "-watchdog",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-Dquarkus.http.port=" + port));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dquarkus.http.port=" + port));
+        command.addAll(jvmOptions);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
-        return new QuarkusAppProcess(name, ChildProcess.start(name, command, Path.of("target", name + ".log")), port);
+        command.addAll(List.of("-jar", jar.toString()));
+        return new QuarkusAppProcess(name, ChildProcess.start(name, command, log), port);
+    }
+
+    public int port() {
+        return port;
     }
 
     /** Waits until {@code /q/health/ready} answers 200; fails with the end of the log if the process exits first. */
     public QuarkusAppProcess awaitReady() {
-        await(name + " ready on port " + port).atMost(READY_DEADLINE).pollInterval(Duration.ofMillis(200))
+        return awaitReady(READY_DEADLINE);
+    }
+
+    public QuarkusAppProcess awaitReady(Duration deadline) {
+        await(name + " ready on port " + port).atMost(deadline).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
-                    if (!process.isAlive()) {
-                        throw process.failure(name + " exited before it was ready", null);
-                    }
+                    assertAlive();
                     return status("/q/health/ready") == 200;
                 });
         return this;
+    }
+
+    /** Fails with the end of the log once the process has exited. */
+    public void assertAlive() {
+        if (!process.isAlive()) {
+            throw process.failure(name + " exited", null);
+        }
     }
 
     /** SIGKILL, as a crash or an OOM kill would: no shutdown hook runs. */
@@ -71,7 +102,7 @@ public final class QuarkusAppProcess implements AutoCloseable {
 
     /** SIGTERM and wait: the orderly shutdown an orchestrator asks for. */
     public void stop() {
-        process.stop(Duration.ofSeconds(30));
+        process.stop(STOP_GRACE);
     }
 
     public boolean isAlive() {
