@@ -23,6 +23,8 @@ public class SlotMonitor {
                    coalesce(pg_current_wal_lsn() - restart_lsn, 0) as retained_bytes
             from pg_replication_slots where slot_name = ?""";
 
+    private static final long SCRAPE_REUSE_NANOS = 1_000_000_000L;
+
     @Inject
     DataSource dataSource;
 
@@ -32,13 +34,16 @@ public class SlotMonitor {
     @Inject
     MeterRegistry metrics;
 
+    private SlotLag scraped;
+    private long scrapedAtNanos;
+
     @PostConstruct
     void registerMeters() {
-        Gauge.builder("relay.slot.lag.bytes", this, m -> m.readOrMissing().lagBytes())
+        Gauge.builder("relay.slot.lag.bytes", this, m -> m.forScrape().lagBytes())
                 .description("WAL written but not yet confirmed by the relay").register(metrics);
-        Gauge.builder("relay.slot.retained.bytes", this, m -> m.readOrMissing().retainedBytes())
+        Gauge.builder("relay.slot.retained.bytes", this, m -> m.forScrape().retainedBytes())
                 .description("WAL Postgres keeps for the relay's slot").register(metrics);
-        Gauge.builder("relay.slot.active", this, m -> m.readOrMissing().active() ? 1 : 0).register(metrics);
+        Gauge.builder("relay.slot.active", this, m -> m.forScrape().active() ? 1 : 0).register(metrics);
     }
 
     public SlotLag read() throws SQLException {
@@ -54,12 +59,20 @@ public class SlotMonitor {
         }
     }
 
-    /** For gauges: an unreachable database shows as a missing slot rather than failing the scrape. */
-    private SlotLag readOrMissing() {
-        try {
-            return read();
-        } catch (SQLException e) {
-            return SlotLag.missing(relay.slotName());
+    /**
+     * For gauges: the three slot gauges of one scrape share one query, and an unreachable database shows as a
+     * missing slot rather than failing the scrape.
+     */
+    private synchronized SlotLag forScrape() {
+        long now = System.nanoTime();
+        if (scraped == null || now - scrapedAtNanos > SCRAPE_REUSE_NANOS) {
+            try {
+                scraped = read();
+            } catch (SQLException e) {
+                scraped = SlotLag.missing(relay.slotName());
+            }
+            scrapedAtNanos = now;
         }
+        return scraped;
     }
 }
