@@ -1,5 +1,6 @@
 package dev.outbox.analytics.count;
 
+import dev.outbox.consumer.EventHandler.Applied;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -26,16 +27,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class BlogCounter {
 
-    /** What a batch did: events applied for the first time, and redeliveries skipped. */
-    public record Outcome(int applied, int duplicates) {
-    }
-
     @Inject
     DataSource dataSource;
 
-    public Outcome apply(String consumerGroup, List<BlogEvent> events) throws SQLException {
+    public Applied apply(String consumerGroup, List<BlogEvent> events) throws SQLException {
         if (events.isEmpty()) {
-            return new Outcome(0, 0);
+            return new Applied(0, 0);
         }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -47,7 +44,7 @@ public class BlogCounter {
                 uncountDeleted(connection, toApply, deltaByAuthor);
                 updateTotals(connection, deltaByAuthor);
                 connection.commit();
-                return new Outcome(toApply.size(), events.size() - toApply.size());
+                return new Applied(toApply.size(), events.size() - toApply.size());
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;

@@ -1,5 +1,7 @@
 package dev.outbox.analytics.count;
 
+import dev.outbox.consumer.PoisonEventException;
+
 import java.util.UUID;
 
 /**

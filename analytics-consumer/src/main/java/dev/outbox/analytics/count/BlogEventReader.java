@@ -1,5 +1,7 @@
 package dev.outbox.analytics.count;
 
+import dev.outbox.consumer.PoisonEventException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -73,7 +73,7 @@ class ConsumerProcessIT {
 
         try (QuarkusAppProcess consumer = start()) {
             await("every event redelivered and skipped").atMost(Duration.ofSeconds(60))
-                    .until(() -> metric(consumer, "analytics_events_duplicates_skipped_total") >= eventsSent);
+                    .until(() -> metric(consumer, "analytics_events_skipped_total") >= eventsSent);
             assertExactTotals();
         }
     }

@@ -73,7 +73,7 @@ class CountingIT {
 
         awaitTotal(author, 2);
         assertThat(isCounted(marker)).isTrue();
-        RestAssured.get("/q/metrics").then().body(containsString("analytics_events_duplicates_skipped_total"));
+        RestAssured.get("/q/metrics").then().body(containsString("analytics_events_skipped_total"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.outbox.analytics.count;
 
+import dev.outbox.consumer.PoisonEventException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.outbox.analytics.count;
+package dev.outbox.consumer;
 
 /** An event that can never be applied, however often it is retried: it belongs in the dead-letter topic. */
 public class PoisonEventException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.outbox.analytics.consume;
+package dev.outbox.consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,0 +1,37 @@
+package dev.outbox.consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a consumer group does with its events: read each record (throwing {@link PoisonEventException} for one
+ * that can never be applied) and apply a batch durably. {@link GroupConsumer} commits the offsets only after
+ * {@link #apply} returns.
+ */
+public interface EventHandler<E> {
+
+    E read(ConsumerRecord<byte[], byte[]> record);
+
+    /**
+     * Applies the batch so that it survives a crash, or throws to have the same batch retried.
+     *
+     * @param nextOffsets for each partition in the batch, the offset after its last record (poison included)
+     */
+    Applied apply(List<E> events, Map<TopicPartition, Long> nextOffsets) throws Exception;
+
+    /**
+     * Where to start reading newly assigned partitions when the handler's own store knows better than the
+     * group's committed offsets (a partition left out reads from the committed offset).
+     */
+    default Map<TopicPartition, Long> startingOffsets(Collection<TopicPartition> assigned) {
+        return Map.of();
+    }
+
+    /** How a batch turned out: events that took effect, and redelivered or stale ones skipped. */
+    record Applied(int applied, int skipped) {
+    }
+}

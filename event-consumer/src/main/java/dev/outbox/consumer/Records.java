@@ -1,0 +1,19 @@
+package dev.outbox.consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+import java.nio.charset.StandardCharsets;
+
+/** Reading what the relay puts on a record. */
+public final class Records {
+
+    private Records() {
+    }
+
+    /** The last value of a header as UTF-8 text, or null when absent. */
+    public static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
