@@ -1,0 +1,34 @@
+package dev.outbox.search;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** The knobs this indexer owns; {@code search.consumer.*} and {@code search.producer.*} pass through to Kafka. */
+@ConfigMapping(prefix = "search")
+public interface SearchConfig {
+
+    @WithDefault("blog.events")
+    String topic();
+
+    @WithDefault("blog.events.dlq")
+    String deadLetterTopic();
+
+    @WithDefault("search")
+    String groupId();
+
+    /** Holds the index generations; only this process may use it. */
+    @WithDefault("data/search-index")
+    Path indexDir();
+
+    /** The longest wait between two attempts to apply a batch while the index cannot be written. */
+    @WithDefault("30s")
+    Duration maxRetryBackoff();
+
+    Map<String, String> consumer();
+
+    Map<String, String> producer();
+}

@@ -1,0 +1,96 @@
+package dev.outbox.search.consume;
+
+import dev.outbox.consumer.ConsumerSettings;
+import dev.outbox.consumer.EventHandler;
+import dev.outbox.consumer.GroupConsumer;
+import dev.outbox.consumer.Records;
+import dev.outbox.search.SearchConfig;
+import dev.outbox.search.index.BlogChange;
+import dev.outbox.search.index.LiveIndex;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Kafka adapter of the search consumer group: {@link GroupConsumer} polls, dead-letters poison events and
+ * commits offsets after each batch is in the index. A partition starts where the index says it stopped, not
+ * where the group's offsets say: an index restored from a backup, or deleted, is brought up to date from the
+ * topic instead of silently missing blogs.
+ */
+@ApplicationScoped
+public class IndexingConsumer implements EventHandler<BlogChange> {
+
+    @Inject
+    SearchConfig config;
+
+    @Inject
+    LiveIndex index;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private GroupConsumer<BlogChange> member;
+
+    void start(@Observes StartupEvent startup) {
+        member = new GroupConsumer<>(new ConsumerSettings("search", bootstrapServers, config.topic(),
+                config.deadLetterTopic(), config.groupId(), config.maxRetryBackoff(), config.consumer(),
+                config.producer()), this, metrics);
+        member.start();
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        member.stop();
+    }
+
+    @Override
+    public BlogChange read(ConsumerRecord<byte[], byte[]> record) {
+        return BlogChange.read(Records.header(record, "id"), record.value());
+    }
+
+    @Override
+    public Applied apply(List<BlogChange> changes, Map<TopicPartition, Long> nextOffsets) throws IOException {
+        return index.apply(changes, nextOffsets);
+    }
+
+    /** A partition the index has never seen is read from its first offset. */
+    @Override
+    public Map<TopicPartition, Long> startingOffsets(Collection<TopicPartition> assigned) {
+        try {
+            Map<TopicPartition, Long> indexed = index.positions();
+            Map<TopicPartition, Long> starts = new HashMap<>();
+            assigned.forEach(partition -> starts.put(partition, indexed.getOrDefault(partition, 0L)));
+            return starts;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the offsets recorded in the search index", e);
+        }
+    }
+
+    public boolean isReady() {
+        return member.isReady();
+    }
+
+    public Set<TopicPartition> assignment() {
+        return member.assignment();
+    }
+
+    public long lag() {
+        return member.lag();
+    }
+}

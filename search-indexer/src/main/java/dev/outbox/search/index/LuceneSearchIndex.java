@@ -1,0 +1,268 @@
+package dev.outbox.search.index;
+
+import dev.outbox.consumer.EventHandler.Applied;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.store.FSDirectory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The embedded {@link SearchIndex}: one Lucene index in a directory. A blog is one document keyed by its id and
+ * holding its version; a deletion leaves a text-less tombstone with the deleting version, so a stale publish or
+ * update arriving later cannot bring the blog back. Each batch is one Lucene commit, and the commit's user data
+ * holds the Kafka offsets it covers, so index and offsets can never disagree after a crash.
+ */
+final class LuceneSearchIndex implements SearchIndex {
+
+    static final String TITLE = "title";
+    static final String BODY = "body";
+    private static final String ID = "id";
+    private static final String BLOG_ID = "blog_id";
+    private static final String NEWEST_FIRST = "blog_order";
+    private static final String AUTHOR = "author_id";
+    private static final String TAG = "tag";
+    private static final String VERSION = "version";
+    private static final String STATE = "state";
+    private static final String LIVE = "live";
+    private static final String DELETED = "deleted";
+    private static final String OFFSET_KEY = "kafka.offset:";
+    private static final int SNIPPET_LENGTH = 10_000;
+    private static final Query LIVE_ONLY = new TermQuery(new Term(STATE, LIVE));
+    /** Stored for display and highlighting; offsets in the postings let the highlighter skip re-analysis. */
+    private static final FieldType TEXT_WITH_OFFSETS = textWithOffsets();
+
+    private final Path path;
+    private final Analyzer analyzer = new EnglishAnalyzer();
+    private final FSDirectory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+
+    LuceneSearchIndex(Path path) throws IOException {
+        this.path = path;
+        this.directory = FSDirectory.open(path);
+        // Nothing uncommitted may reach disk on close: a half-applied batch is applied again from Kafka.
+        IndexWriterConfig config = new IndexWriterConfig(analyzer).setCommitOnClose(false);
+        this.writer = new IndexWriter(directory, config);
+        this.searchers = new SearcherManager(writer, null);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    @Override
+    public Applied apply(List<BlogChange> changes, Map<TopicPartition, Long> nextOffsets) throws IOException {
+        Map<Long, BlogChange> newestByBlog = new LinkedHashMap<>();
+        for (BlogChange change : changes) {
+            newestByBlog.merge(change.blogId(), change, (a, b) -> b.version() > a.version() ? b : a);
+        }
+        int applied = 0;
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            StoredFields stored = searcher.storedFields();
+            for (BlogChange change : newestByBlog.values()) {
+                if (change.version() > indexedVersion(searcher, stored, change.blogId())) {
+                    writer.updateDocument(new Term(ID, Long.toString(change.blogId())), document(change));
+                    applied++;
+                }
+            }
+        } finally {
+            searchers.release(searcher);
+        }
+        writer.setLiveCommitData(withOffsets(nextOffsets).entrySet());
+        writer.commit();
+        searchers.maybeRefreshBlocking();
+        return new Applied(applied, changes.size() - applied);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> positions() {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (Map.Entry<String, String> entry : committedData().entrySet()) {
+            if (entry.getKey().startsWith(OFFSET_KEY)) {
+                String partition = entry.getKey().substring(OFFSET_KEY.length());
+                int dash = partition.lastIndexOf('-');
+                positions.put(new TopicPartition(partition.substring(0, dash),
+                        Integer.parseInt(partition.substring(dash + 1))), Long.parseLong(entry.getValue()));
+            }
+        }
+        return positions;
+    }
+
+    @Override
+    public SearchResults search(SearchRequest request) throws IOException {
+        boolean byRelevance = request.text() != null && !request.text().isBlank();
+        Query text = byRelevance ? UserQueries.parse(request.text().strip(), analyzer) : new MatchAllDocsQuery();
+        BooleanQuery.Builder query = new BooleanQuery.Builder()
+                .add(text, BooleanClause.Occur.MUST)
+                .add(LIVE_ONLY, BooleanClause.Occur.FILTER);
+        if (request.authorId() != null) {
+            query.add(new TermQuery(new Term(AUTHOR, request.authorId().toString())), BooleanClause.Occur.FILTER);
+        }
+        if (request.tag() != null) {
+            query.add(new TermQuery(new Term(TAG, normalizedTag(request.tag()))), BooleanClause.Occur.FILTER);
+        }
+        int window = request.page() * request.size();
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            TopDocs top = byRelevance
+                    ? searcher.search(query.build(), window)
+                    : searcher.search(query.build(), window, new Sort(new SortField(NEWEST_FIRST, SortField.Type.LONG,
+                    true)));
+            int from = Math.min((request.page() - 1) * request.size(), top.scoreDocs.length);
+            ScoreDoc[] page = Arrays.copyOfRange(top.scoreDocs, from, top.scoreDocs.length);
+            return new SearchResults(top.totalHits.value, top.totalHits.relation == TotalHits.Relation.EQUAL_TO,
+                    hits(searcher, text, page, byRelevance));
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    @Override
+    public long documents() throws IOException {
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            return searcher.count(LIVE_ONLY);
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    @Override
+    public String location() {
+        return path.toAbsolutePath().toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        searchers.close();
+        writer.close();
+        directory.close();
+    }
+
+    private List<SearchResults.Hit> hits(IndexSearcher searcher, Query text, ScoreDoc[] page, boolean byRelevance)
+            throws IOException {
+        if (page.length == 0) {
+            return List.of();
+        }
+        UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, analyzer)
+                .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
+                .withMaxLength(SNIPPET_LENGTH)
+                .withMaxNoHighlightPassages(1)
+                .build();
+        int[] docIds = Arrays.stream(page).mapToInt(hit -> hit.doc).toArray();
+        Map<String, String[]> highlights = highlighter.highlightFields(new String[] {TITLE, BODY}, text, docIds,
+                new int[] {1, 2});
+        StoredFields stored = searcher.storedFields();
+        List<SearchResults.Hit> hits = new ArrayList<>(page.length);
+        for (int i = 0; i < page.length; i++) {
+            Document doc = stored.document(page[i].doc, Set.of(BLOG_ID, AUTHOR, VERSION, TITLE, TAG));
+            hits.add(new SearchResults.Hit(
+                    doc.getField(BLOG_ID).numericValue().longValue(),
+                    Long.parseLong(doc.get(AUTHOR)),
+                    doc.getField(VERSION).numericValue().longValue(),
+                    doc.get(TITLE),
+                    List.of(doc.getValues(TAG)),
+                    byRelevance ? page[i].score : null,
+                    highlights.get(TITLE)[i],
+                    highlights.get(BODY)[i]));
+        }
+        return hits;
+    }
+
+    /** 0 when the blog was never indexed; versions start at 1. */
+    private static long indexedVersion(IndexSearcher searcher, StoredFields stored, long blogId) throws IOException {
+        TopDocs found = searcher.search(new TermQuery(new Term(ID, Long.toString(blogId))), 1);
+        if (found.scoreDocs.length == 0) {
+            return 0;
+        }
+        IndexableField version = stored.document(found.scoreDocs[0].doc, Set.of(VERSION)).getField(VERSION);
+        return version.numericValue().longValue();
+    }
+
+    private static Document document(BlogChange change) {
+        Document doc = new Document();
+        doc.add(new StringField(ID, Long.toString(change.blogId()), Field.Store.NO));
+        doc.add(new StoredField(BLOG_ID, change.blogId()));
+        doc.add(new NumericDocValuesField(NEWEST_FIRST, change.blogId()));
+        doc.add(new StoredField(VERSION, change.version()));
+        if (change.isDeletion()) {
+            doc.add(new StringField(STATE, DELETED, Field.Store.NO));
+            return doc;
+        }
+        doc.add(new StringField(STATE, LIVE, Field.Store.NO));
+        doc.add(new StringField(AUTHOR, Long.toString(change.authorId()), Field.Store.YES));
+        for (String tag : change.tags()) {
+            doc.add(new StringField(TAG, normalizedTag(tag), Field.Store.YES));
+        }
+        doc.add(new Field(TITLE, change.title(), TEXT_WITH_OFFSETS));
+        doc.add(new Field(BODY, change.body(), TEXT_WITH_OFFSETS));
+        return doc;
+    }
+
+    private static String normalizedTag(String tag) {
+        return tag.strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** Offsets only move forward: a batch redelivered after a rebuild must not take them back. */
+    private Map<String, String> withOffsets(Map<TopicPartition, Long> nextOffsets) {
+        Map<String, String> data = new HashMap<>(committedData());
+        nextOffsets.forEach((partition, offset) -> data.merge(OFFSET_KEY + partition, Long.toString(offset),
+                (old, next) -> Long.parseLong(next) > Long.parseLong(old) ? next : old));
+        return data;
+    }
+
+    private Map<String, String> committedData() {
+        Map<String, String> data = new HashMap<>();
+        Iterable<Map.Entry<String, String>> live = writer.getLiveCommitData();
+        if (live != null) {
+            live.forEach(entry -> data.put(entry.getKey(), entry.getValue()));
+        }
+        return data;
+    }
+
+    private static FieldType textWithOffsets() {
+        FieldType type = new FieldType(TextField.TYPE_STORED);
+        type.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);
+        type.freeze();
+        return type;
+    }
+}

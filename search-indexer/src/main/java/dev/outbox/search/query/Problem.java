@@ -1,0 +1,25 @@
+package dev.outbox.search.query;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+/** An RFC 9457 problem detail, the body of every error response; {@code errors} names the parameters at fault. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, String instance,
+                      List<ParameterError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    public static final String INVALID_QUERY = "/problems/invalid-query";
+    public static final String CONFLICT = "/problems/conflict";
+    public static final String INTERNAL = "/problems/internal";
+
+    public record ParameterError(String parameter, String reason) {
+    }
+
+    public Response toResponse(String path) {
+        return Response.status(status).type(MEDIA_TYPE)
+                .entity(new Problem(type, title, status, detail, path, errors)).build();
+    }
+}

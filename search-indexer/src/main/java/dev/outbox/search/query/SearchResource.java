@@ -1,0 +1,77 @@
+package dev.outbox.search.query;
+
+import dev.outbox.search.index.LiveIndex;
+import dev.outbox.search.index.SearchRequest;
+import dev.outbox.search.index.SearchResults;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code GET /search}: ranked blogs with highlighted snippets, total hits and pages. Parameters arrive as text
+ * and are checked here, so a bad one is a 400 naming it rather than a framework error.
+ */
+@Path("/search")
+public class SearchResource {
+
+    static final int DEFAULT_SIZE = 10;
+    static final int MAX_SIZE = 100;
+    /** The deepest result reachable by paging; deeper pages cost more than they are worth to anyone. */
+    static final int MAX_RESULT_WINDOW = 1_000;
+
+    @Inject
+    LiveIndex index;
+
+    /** The answer to one search; snippets are HTML-escaped with the matched words in {@code <mark>}. */
+    public record Page(String query, Long author, String tag, int page, int size, long totalHits,
+                       String totalHitsRelation, List<SearchResults.Hit> results) {
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Page search(@QueryParam("q") String q, @QueryParam("author") String author, @QueryParam("tag") String tag,
+                       @QueryParam("page") String page, @QueryParam("size") String size) throws IOException {
+        List<Problem.ParameterError> errors = new ArrayList<>();
+        Long authorId = author == null ? null : positive("author", author, errors);
+        Long pageNumber = page == null ? 1L : positive("page", page, errors);
+        Long pageSize = size == null ? DEFAULT_SIZE : positive("size", size, errors);
+        if (pageSize != null && pageSize > MAX_SIZE) {
+            errors.add(new Problem.ParameterError("size", "must be at most " + MAX_SIZE));
+        } else if (pageNumber != null && pageSize != null && pageNumber * pageSize > MAX_RESULT_WINDOW) {
+            errors.add(new Problem.ParameterError("page", "page × size must be at most " + MAX_RESULT_WINDOW
+                    + "; narrow the query instead of paging this deep"));
+        }
+        if (tag != null && tag.isBlank()) {
+            errors.add(new Problem.ParameterError("tag", "must not be blank"));
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(new Problem(Problem.INVALID_QUERY, "The search request is not valid", 400,
+                    errors.size() == 1 ? errors.get(0).parameter() + " " + errors.get(0).reason()
+                            : errors.size() + " parameters are invalid", null, errors));
+        }
+        SearchResults results = index.search(new SearchRequest(q, authorId, tag, pageNumber.intValue(),
+                pageSize.intValue()));
+        return new Page(q, authorId, tag, pageNumber.intValue(), pageSize.intValue(), results.totalHits(),
+                results.totalHitsExact() ? "eq" : "gte", results.hits());
+    }
+
+    private static Long positive(String name, String value, List<Problem.ParameterError> errors) {
+        try {
+            long number = Long.parseLong(value.strip());
+            if (number >= 1) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(new Problem.ParameterError(name, "must be a whole number of at least 1, was '" + value + "'"));
+        return null;
+    }
+}

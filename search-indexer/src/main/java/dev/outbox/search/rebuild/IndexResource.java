@@ -1,0 +1,65 @@
+package dev.outbox.search.rebuild;
+
+import dev.outbox.search.index.LiveIndex;
+import dev.outbox.search.query.Problem;
+import dev.outbox.search.query.ProblemException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Operator endpoints: {@code GET /index} (where the index is, what it holds, how far it read) and
+ * {@code POST /index/rebuild} (replay the topic into a fresh index, then swap; queries go on throughout).
+ */
+@Path("/index")
+@Produces(MediaType.APPLICATION_JSON)
+public class IndexResource {
+
+    @Inject
+    LiveIndex live;
+
+    @Inject
+    IndexRebuild rebuild;
+
+    /** The live index: location, live blogs, and the next offset it will apply per partition. */
+    public record IndexState(String location, long documents, Map<String, Long> positions, RebuildStatus rebuild) {
+    }
+
+    @GET
+    public IndexState state() throws IOException {
+        Map<String, Long> positions = new TreeMap<>();
+        for (Map.Entry<TopicPartition, Long> position : live.positions().entrySet()) {
+            positions.put(position.getKey().toString(), position.getValue());
+        }
+        return new IndexState(live.location(), live.documents(), positions, rebuild.status());
+    }
+
+    @GET
+    @Path("/rebuild")
+    public RebuildStatus rebuildStatus() {
+        return rebuild.status();
+    }
+
+    @POST
+    @Path("/rebuild")
+    public Response startRebuild(UriInfo uri) {
+        if (!rebuild.start()) {
+            throw new ProblemException(new Problem(Problem.CONFLICT, "A rebuild is already running", 409,
+                    "Follow it at GET /index/rebuild; start another once it is done.", null, List.of()));
+        }
+        return Response.accepted(rebuild.status())
+                .location(uri.getBaseUriBuilder().path("index/rebuild").build())
+                .build();
+    }
+}
