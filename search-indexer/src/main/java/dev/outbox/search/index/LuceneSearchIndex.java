@@ -27,6 +27,8 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
@@ -65,6 +67,9 @@ final class LuceneSearchIndex implements SearchIndex {
     private static final String DELETED = "deleted";
     private static final String OFFSET_KEY = "kafka.offset:";
     private static final int SNIPPET_LENGTH = 10_000;
+    /** Hits are counted exactly up to here, then reported as "at least" (Elasticsearch's default too). */
+    static final int EXACT_TOTAL_UP_TO = 10_000;
+    private static final Sort NEWEST_FIRST_SORT = new Sort(new SortField(NEWEST_FIRST, SortField.Type.LONG, true));
     private static final Query LIVE_ONLY = new TermQuery(new Term(STATE, LIVE));
     /** Stored for display and highlighting; offsets in the postings let the highlighter skip re-analysis. */
     private static final FieldType TEXT_WITH_OFFSETS = textWithOffsets();
@@ -144,9 +149,9 @@ final class LuceneSearchIndex implements SearchIndex {
         IndexSearcher searcher = searchers.acquire();
         try {
             TopDocs top = byRelevance
-                    ? searcher.search(query.build(), window)
-                    : searcher.search(query.build(), window, new Sort(new SortField(NEWEST_FIRST, SortField.Type.LONG,
-                    true)));
+                    ? searcher.search(query.build(), new TopScoreDocCollectorManager(window, EXACT_TOTAL_UP_TO))
+                    : searcher.search(query.build(), new TopFieldCollectorManager(NEWEST_FIRST_SORT, window,
+                    EXACT_TOTAL_UP_TO));
             int from = Math.min((request.page() - 1) * request.size(), top.scoreDocs.length);
             ScoreDoc[] page = Arrays.copyOfRange(top.scoreDocs, from, top.scoreDocs.length);
             return new SearchResults(top.totalHits.value, top.totalHits.relation == TotalHits.Relation.EQUAL_TO,

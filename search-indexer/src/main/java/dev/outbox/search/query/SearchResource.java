@@ -40,13 +40,14 @@ public class SearchResource {
                        @QueryParam("page") String page, @QueryParam("size") String size) throws IOException {
         List<Problem.ParameterError> errors = new ArrayList<>();
         Long authorId = author == null ? null : positive("author", author, errors);
-        Long pageNumber = page == null ? 1L : positive("page", page, errors);
-        Long pageSize = size == null ? DEFAULT_SIZE : positive("size", size, errors);
+        Long pageNumber = page == null ? Long.valueOf(1) : positive("page", page, errors);
+        Long pageSize = size == null ? Long.valueOf(DEFAULT_SIZE) : positive("size", size, errors);
         if (pageSize != null && pageSize > MAX_SIZE) {
             errors.add(new Problem.ParameterError("size", "must be at most " + MAX_SIZE));
         } else if (pageNumber != null && pageSize != null && pageNumber * pageSize > MAX_RESULT_WINDOW) {
-            errors.add(new Problem.ParameterError("page", "page × size must be at most " + MAX_RESULT_WINDOW
-                    + "; narrow the query instead of paging this deep"));
+            errors.add(new Problem.ParameterError("page", "with size " + pageSize + " reaches result "
+                    + pageNumber * pageSize + "; nothing beyond result " + MAX_RESULT_WINDOW
+                    + " is served, narrow the query instead"));
         }
         if (tag != null && tag.isBlank()) {
             errors.add(new Problem.ParameterError("tag", "must not be blank"));

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -123,6 +124,20 @@ class LuceneSearchIndexTest {
         SearchResults byTag = index.search(new SearchRequest(null, null, "KAFKA", 1, 100));
         assertThat(byTag.hits()).extracting(SearchResults.Hit::blogId).containsExactly(25L, 20L, 15L, 10L, 5L);
         assertThat(byTag.hits().get(0).tags()).containsExactly("kafka", "ops");
+    }
+
+    @Test
+    void countsHitsExactlyBeyondTheFirstThousand() throws IOException {
+        List<BlogChange> many = new ArrayList<>();
+        for (long blog = 1; blog <= 1_500; blog++) {
+            many.add(published(blog, 7, 1, "Post " + blog, "common words"));
+        }
+        index.apply(many, Map.of());
+
+        SearchResults results = index.search(new SearchRequest("common", null, null, 1, 10));
+
+        assertThat(results.totalHits()).isEqualTo(1_500);
+        assertThat(results.totalHitsExact()).isTrue();
     }
 
     @Test

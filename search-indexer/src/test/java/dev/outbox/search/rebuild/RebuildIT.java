@@ -1,0 +1,116 @@
+package dev.outbox.search.rebuild;
+
+import dev.outbox.search.support.BlogEvents;
+import dev.outbox.search.support.BlogEvents.Blog;
+import dev.outbox.search.support.SearchWorld;
+import dev.outbox.search.support.Words;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+/** A rebuild replays the topic into a fresh index and swaps it in; queries are answered all along. */
+@QuarkusTest
+@WithTestResource(SearchWorld.class)
+class RebuildIT {
+
+    private static final AtomicLong IDS = new AtomicLong(2_000_000_000L + System.nanoTime() % 1_000_000_000L);
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @Test
+    void aRebuiltIndexAnswersLikeTheLiveOneAndQueriesNeverStop() {
+        String word = Words.unique();
+        String tag = Words.unique();
+        String lateWord = Words.unique();
+        int live = 0;
+        try (BlogEvents events = new BlogEvents(SearchWorld.TOPIC)) {
+            for (int i = 0; i < 300; i++) {
+                Blog blog = new Blog(IDS.incrementAndGet(), 1 + i % 30, 1, "Post " + i, "About " + word + " " + i,
+                        i % 4 == 0 ? List.of(tag) : List.of());
+                events.published(blog);
+                if (i % 3 == 0) {
+                    events.updated(blog.next("Post " + i + " revised", "Revised, still " + word));
+                }
+                if (i % 7 == 0) {
+                    events.deleted(blog.id(), blog.author(), i % 3 == 0 ? 3 : 2);
+                } else {
+                    live++;
+                }
+            }
+        }
+        int expected = live;
+        await().atMost(DEADLINE).until(() -> totalHits(word) == expected);
+        Set<String> before = allHits(word);
+        JsonPath taggedBefore = search("", tag);
+        String liveLocation = RestAssured.get("/index").jsonPath().getString("location");
+
+        Response started = RestAssured.post("/index/rebuild");
+        started.then().statusCode(202).body("state", equalTo("replaying"));
+        assertThat(started.header("Location")).endsWith("/index/rebuild");
+        RestAssured.post("/index/rebuild").then().statusCode(409)
+                .contentType("application/problem+json").body("status", equalTo(409));
+        List<Blog> late = new ArrayList<>();
+        try (BlogEvents events = new BlogEvents(SearchWorld.TOPIC)) {
+            for (int i = 0; i < 20; i++) {
+                Blog blog = new Blog(IDS.incrementAndGet(), 1 + i, 1, "Late " + i, lateWord, List.of());
+                events.published(blog);
+                late.add(blog);
+            }
+        }
+        List<Integer> statusesDuringRebuild = new ArrayList<>();
+        await().atMost(DEADLINE).until(() -> {
+            statusesDuringRebuild.add(RestAssured.given().queryParam("q", word).get("/search").statusCode());
+            return RestAssured.get("/index/rebuild").jsonPath().getString("state").equals("done");
+        });
+
+        assertThat(statusesDuringRebuild).isNotEmpty().containsOnly(200);
+        assertThat(RestAssured.get("/index").jsonPath().getString("location")).isNotEqualTo(liveLocation);
+        assertThat(allHits(word)).isEqualTo(before);
+        JsonPath taggedAfter = search("", tag);
+        assertThat(taggedAfter.getList("results.blog_id", Long.class))
+                .isEqualTo(taggedBefore.getList("results.blog_id", Long.class));
+        assertThat(taggedAfter.getList("results.version", Long.class))
+                .isEqualTo(taggedBefore.getList("results.version", Long.class));
+        await().atMost(DEADLINE).until(() -> totalHits(lateWord) == late.size());
+    }
+
+    private static long totalHits(String q) {
+        return search(q, null).getLong("total_hits");
+    }
+
+    /** Every hit as "blog@version" across all pages; ties in score may order differently in another index. */
+    private static Set<String> allHits(String q) {
+        Set<String> hits = new HashSet<>();
+        for (int page = 1; page <= 10; page++) {
+            JsonPath results = RestAssured.given().queryParam("q", q).queryParam("size", 100)
+                    .queryParam("page", page).get("/search").then().statusCode(200).extract().jsonPath();
+            List<Long> ids = results.getList("results.blog_id", Long.class);
+            List<Long> versions = results.getList("results.version", Long.class);
+            for (int i = 0; i < ids.size(); i++) {
+                hits.add(ids.get(i) + "@" + versions.get(i));
+            }
+        }
+        return hits;
+    }
+
+    private static JsonPath search(String q, String tag) {
+        var request = RestAssured.given().queryParam("q", q).queryParam("size", 100);
+        if (tag != null) {
+            request.queryParam("tag", tag);
+        }
+        return request.get("/search").then().statusCode(200).extract().jsonPath();
+    }
+}
