@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * Rebuilds the index from the topic while the live one keeps serving: replays every partition from its first
@@ -42,6 +43,7 @@ public class IndexRebuild {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
     /** A replay that reads nothing for this long while records remain is failed rather than left hanging. */
     private static final Duration STALL_LIMIT = Duration.ofSeconds(60);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     @Inject
     SearchConfig config;
@@ -58,14 +60,32 @@ public class IndexRebuild {
     private volatile RebuildStatus status = RebuildStatus.never();
     private volatile boolean shuttingDown;
 
-    /** Starts a rebuild in the background; false when one is already running. */
-    public synchronized boolean start() {
+    /** Why a rebuild did not start. */
+    public static class RefusedException extends RuntimeException {
+
+        RefusedException(String reason) {
+            super(reason);
+        }
+    }
+
+    /**
+     * Starts a rebuild in the background. Refused while one runs, and when retention already deleted the start
+     * of a partition: the blogs published there would vanish from search, unless {@code allowPartial}.
+     */
+    public synchronized void start(boolean allowPartial) {
         if (status.isRunning()) {
-            return false;
+            throw new RefusedException("A rebuild is already running; follow it at GET /index/rebuild.");
+        }
+        if (!allowPartial) {
+            String truncated = truncatedPartitions();
+            if (!truncated.isEmpty()) {
+                throw new RefusedException("The topic no longer holds every event (" + truncated + "): retention "
+                        + "deleted the oldest, so a rebuild would drop the blogs they published. Keep "
+                        + config.topic() + " forever (retention.ms=-1), or rebuild anyway with allow_partial=true.");
+            }
         }
         status = RebuildStatus.started(Instant.now());
         new Thread(this::run, "search-rebuild").start();
-        return true;
     }
 
     public RebuildStatus status() {
@@ -80,8 +100,7 @@ public class IndexRebuild {
         SearchIndex fresh = null;
         boolean swapped = false;
         try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(readerProperties())) {
-            List<TopicPartition> partitions = reader.partitionsFor(config.topic()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            List<TopicPartition> partitions = partitions(reader);
             reader.assign(partitions);
             reader.seekToBeginning(partitions);
             fresh = indexes.createFresh();
@@ -104,6 +123,23 @@ public class IndexRebuild {
                 discard(fresh);
             }
         }
+    }
+
+    /** Partitions whose first offset is not 0, as "topic-partition starts at offset n", or "" when none. */
+    private String truncatedPartitions() {
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(readerProperties())) {
+            List<TopicPartition> partitions = partitions(reader);
+            return reader.beginningOffsets(partitions, REQUEST_TIMEOUT).entrySet().stream()
+                    .filter(start -> start.getValue() > 0)
+                    .map(start -> start.getKey() + " starts at offset " + start.getValue())
+                    .sorted()
+                    .collect(Collectors.joining(", "));
+        }
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> reader) {
+        return reader.partitionsFor(config.topic(), REQUEST_TIMEOUT).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
     }
 
     /** Reads every partition up to {@code targets} into {@code index}; poison events are counted and skipped. */

@@ -8,6 +8,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -20,7 +22,8 @@ import java.util.TreeMap;
 
 /**
  * Operator endpoints: {@code GET /index} (where the index is, what it holds, how far it read) and
- * {@code POST /index/rebuild} (replay the topic into a fresh index, then swap; queries go on throughout).
+ * {@code POST /index/rebuild[?allow_partial=true]} (replay the topic into a fresh index, then swap; queries go on
+ * throughout).
  */
 @Path("/index")
 @Produces(MediaType.APPLICATION_JSON)
@@ -53,10 +56,12 @@ public class IndexResource {
 
     @POST
     @Path("/rebuild")
-    public Response startRebuild(UriInfo uri) {
-        if (!rebuild.start()) {
-            throw new ProblemException(new Problem(Problem.CONFLICT, "A rebuild is already running", 409,
-                    "Follow it at GET /index/rebuild; start another once it is done.", null, List.of()));
+    public Response startRebuild(@QueryParam("allow_partial") boolean allowPartial, @Context UriInfo uri) {
+        try {
+            rebuild.start(allowPartial);
+        } catch (IndexRebuild.RefusedException e) {
+            throw new ProblemException(new Problem(Problem.REBUILD_REFUSED, "The rebuild was not started", 409,
+                    e.getMessage(), null, List.of()));
         }
         return Response.accepted(rebuild.status())
                 .location(uri.getBaseUriBuilder().path("index/rebuild").build())

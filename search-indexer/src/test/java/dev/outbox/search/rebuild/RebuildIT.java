@@ -4,33 +4,45 @@ import dev.outbox.search.support.BlogEvents;
 import dev.outbox.search.support.BlogEvents.Blog;
 import dev.outbox.search.support.SearchWorld;
 import dev.outbox.search.support.Words;
+import dev.outbox.testsupport.SharedInfrastructure;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 /** A rebuild replays the topic into a fresh index and swaps it in; queries are answered all along. */
 @QuarkusTest
 @WithTestResource(SearchWorld.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RebuildIT {
 
     private static final AtomicLong IDS = new AtomicLong(2_000_000_000L + System.nanoTime() % 1_000_000_000L);
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     @Test
+    @Order(1)
     void aRebuiltIndexAnswersLikeTheLiveOneAndQueriesNeverStop() {
         String word = Words.unique();
         String tag = Words.unique();
@@ -85,6 +97,32 @@ class RebuildIT {
         assertThat(taggedAfter.getList("results.version", Long.class))
                 .isEqualTo(taggedBefore.getList("results.version", Long.class));
         await().atMost(DEADLINE).until(() -> totalHits(lateWord) == late.size());
+    }
+
+    /** Runs last: it deletes the start of a partition, as retention would. */
+    @Test
+    @Order(2)
+    void refusesToRebuildFromATopicThatRetentionTruncatedUnlessToldTo() throws Exception {
+        String word = Words.unique();
+        try (BlogEvents events = new BlogEvents(SearchWorld.TOPIC)) {
+            events.published(new Blog(IDS.incrementAndGet(), 1, 1, "Kept", word, List.of()));
+        }
+        await().atMost(DEADLINE).until(() -> totalHits(word) == 1);
+        TopicPartition partition = new TopicPartition(SearchWorld.TOPIC, 0);
+        try (Admin admin = SharedInfrastructure.kafka().admin()) {
+            admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(1))).all().get(10, TimeUnit.SECONDS);
+        }
+
+        RestAssured.post("/index/rebuild").then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("/problems/rebuild-refused"))
+                .body("detail", containsString(partition + " starts at offset 1"));
+        assertThat(RestAssured.get("/index/rebuild").jsonPath().getString("state")).isEqualTo("done");
+
+        RestAssured.post("/index/rebuild?allow_partial=true").then().statusCode(202);
+        await().atMost(DEADLINE).until(() -> RestAssured.get("/index/rebuild").jsonPath().getString("state")
+                .equals("done"));
+        assertThat(totalHits(word)).isEqualTo(1);
     }
 
     private static long totalHits(String q) {
