@@ -58,12 +58,20 @@ public final class EmbeddedKafkaBroker implements KafkaServer {
 
     /** Prepares an instance; nothing runs until {@link #start()}. */
     public EmbeddedKafkaBroker() {
-        this.instanceDir = WorkDirectory.newInstanceDirectory("embedded-kafka");
-        this.dataDir = instanceDir.resolve("data");
-        this.log = instanceDir.resolve("broker.log");
-        this.config = instanceDir.resolve("server.properties");
-        this.port = LoopbackPorts.pick();
-        this.controllerPort = LoopbackPorts.pick();
+        this(WorkDirectory.newInstanceDirectory("embedded-kafka"), LoopbackPorts.pick(), LoopbackPorts.pick());
+    }
+
+    /**
+     * A broker in {@code instanceDir} on fixed ports whose data outlives this object: {@link #start()} reuses
+     * what an earlier run left there. For the local pipeline.
+     */
+    public EmbeddedKafkaBroker(Path instanceDir, int port, int controllerPort) {
+        this.instanceDir = WorkDirectory.publicDirectory(instanceDir);
+        this.dataDir = this.instanceDir.resolve("data");
+        this.log = this.instanceDir.resolve("broker.log");
+        this.config = this.instanceDir.resolve("server.properties");
+        this.port = port;
+        this.controllerPort = controllerPort;
     }
 
     /** Starts the broker, formatting its storage the first time; returns once it answers {@code describeCluster}. */
@@ -72,8 +80,8 @@ public final class EmbeddedKafkaBroker implements KafkaServer {
         if (process != null && process.isAlive()) {
             return this;
         }
+        writeConfig();
         if (!Files.exists(dataDir.resolve("meta.properties"))) {
-            writeConfig();
             format();
         }
         process = ChildProcess.start("kafka", java(BrokerMain.class.getName(), config.toString()), log);

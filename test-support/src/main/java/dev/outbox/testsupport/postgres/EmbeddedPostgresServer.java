@@ -93,12 +93,25 @@ public final class EmbeddedPostgresServer implements PostgresServer {
     }
 
     public EmbeddedPostgresServer(PrivilegeDrop privilegeDrop, Durability durability) {
+        this(privilegeDrop, durability, WorkDirectory.newInstanceDirectory("embedded-pg"), 0);
+    }
+
+    /**
+     * An instance in {@code instanceDir} on {@code port} (0: a free one, picked at the first start), whose data
+     * outlives this object: {@link #start()} reuses what an earlier run left there. For the local pipeline.
+     */
+    public EmbeddedPostgresServer(Durability durability, Path instanceDir, int port) {
+        this(PrivilegeDrop.forThisProcess(), durability, WorkDirectory.publicDirectory(instanceDir), port);
+    }
+
+    private EmbeddedPostgresServer(PrivilegeDrop privilegeDrop, Durability durability, Path instanceDir, int port) {
         this.privilegeDrop = privilegeDrop;
         this.durability = durability;
         this.distribution = PostgresDistribution.unpacked();
-        this.instanceDir = WorkDirectory.newInstanceDirectory("embedded-pg");
+        this.instanceDir = instanceDir;
         this.dataDir = instanceDir.resolve("data");
         this.log = instanceDir.resolve("postgres.log");
+        this.port = port;
     }
 
     /** Starts the server, initialising its data directory the first time; returns once it accepts connections. */
@@ -109,6 +122,8 @@ public final class EmbeddedPostgresServer implements PostgresServer {
         }
         if (!Files.exists(dataDir)) {
             initdb();
+        }
+        if (port == 0) {
             port = LoopbackPorts.pick();
         }
         process = ChildProcess.start("postgres", postgresCommand(), log);

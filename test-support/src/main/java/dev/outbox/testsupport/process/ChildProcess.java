@@ -87,6 +87,17 @@ public final class ChildProcess {
         return log;
     }
 
+    /** SIGTERM, as Ctrl-C or an orchestrator sends it; does not wait. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code deadline} for the process to end; its exit status, or empty while it still runs. */
+    public OptionalInt awaitExit(Duration deadline) {
+        awaitExit(process.toHandle(), deadline);
+        return exitCode();
+    }
+
     /** The process and all its descendants, as they are now. */
     public List<ProcessHandle> processTree() {
         return Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
@@ -118,6 +129,11 @@ public final class ChildProcess {
     }
 
     public String logTail() {
+        return tail(log);
+    }
+
+    /** The last lines of a log file, or why it cannot be read. */
+    public static String tail(Path log) {
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
             long start = Math.max(0, file.length() - TAIL_BYTES);
             byte[] bytes = new byte[(int) (file.length() - start)];

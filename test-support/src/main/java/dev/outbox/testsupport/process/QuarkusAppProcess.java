@@ -53,6 +53,12 @@ public final class QuarkusAppProcess implements AutoCloseable {
     /** Starts {@code jar} with this JVM's java, logging to {@code log} (emptied first); does not wait for it. */
     public static QuarkusAppProcess launch(String name, Path jar, List<String> jvmOptions, Map<String, String> settings,
                                            Path log) {
+        return launch(name, jar, jvmOptions, settings, log, LoopbackPorts.pick());
+    }
+
+    /** Starts {@code jar} listening on {@code port}, logging to {@code log} (emptied first); does not wait for it. */
+    public static QuarkusAppProcess launch(String name, Path jar, List<String> jvmOptions, Map<String, String> settings,
+                                           Path log, int port) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package " + name + " first");
         }
@@ -61,7 +67,6 @@ public final class QuarkusAppProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot empty " + log, e);
         }
-        int port = LoopbackPorts.pick();
         List<String> command = new ArrayList<>(List.of("sh", "-c", WATCHDOG, name + "-watchdog",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dquarkus.http.port=" + port));
         command.addAll(jvmOptions);

@@ -46,6 +46,17 @@ public final class WorkDirectory {
         }
     }
 
+    /** Creates {@code dir} if needed, readable and traversable by every user like the instance directories. */
+    public static Path publicDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return dir.toAbsolutePath().normalize();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + dir, e);
+        }
+    }
+
     public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;

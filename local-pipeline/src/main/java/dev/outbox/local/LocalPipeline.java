@@ -1,0 +1,243 @@
+package dev.outbox.local;
+
+import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
+import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
+import dev.outbox.testsupport.postgres.EmbeddedPostgresServer.Durability;
+import dev.outbox.testsupport.process.ChildProcess;
+import dev.outbox.testsupport.process.QuarkusAppProcess;
+import dev.outbox.testsupport.process.WorkDirectory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./run-local}: Postgres (embedded binaries, logical decoding on), a KRaft Kafka broker and the four
+ * services, started in dependency order with matching settings, each logging to its own file. Prints where
+ * everything is once all are ready; Ctrl-C or SIGTERM stops everything, newest first. Data stays in one folder
+ * across runs ({@code --reset} empties it). A part that fails or dies is named with its last log lines and the
+ * rest is stopped.
+ */
+public final class LocalPipeline {
+
+    static final String DATABASE = "blog";
+    static final String TOPIC = "blog.events";
+    static final String DEAD_LETTER_TOPIC = "blog.events.dlq";
+    static final String READY_LINE = "Outbox is running";
+    private static final int PARTITIONS = 3;
+    private static final Duration READY_DEADLINE = Duration.ofMinutes(3);
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+
+    private final LocalSettings settings;
+    private final PrintStream out;
+    private final List<QuarkusAppProcess> running = new ArrayList<>();
+    private EmbeddedPostgresServer postgres;
+    private EmbeddedKafkaBroker kafka;
+    private boolean stopped;
+
+    LocalPipeline(LocalSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        LocalSettings settings;
+        try {
+            settings = LocalSettings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalPipeline pipeline = new LocalPipeline(settings, System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(pipeline::stop, "local-pipeline-stop"));
+        try {
+            pipeline.start();
+            pipeline.printWhereEverythingIs();
+            pipeline.watch();
+        } catch (RuntimeException e) {
+            System.err.println();
+            System.err.println(e.getMessage());
+        }
+        pipeline.stop();
+        System.exit(1);
+    }
+
+    void start() {
+        if (settings.reset()) {
+            out.println("Deleting " + settings.data() + " (--reset)");
+            WorkDirectory.deleteRecursively(settings.data());
+        }
+        WorkDirectory.publicDirectory(settings.logs());
+        out.println("Data in " + settings.data() + ", logs in " + settings.logs());
+        postgres = step("postgres", settings.data().resolve("postgres/postgres.log"), () ->
+                new EmbeddedPostgresServer(Durability.DURABLE, settings.data().resolve("postgres"),
+                        settings.postgresPort()).start());
+        postgres.createDatabase(DATABASE);
+        kafka = step("kafka", settings.data().resolve("kafka/broker.log"), () ->
+                new EmbeddedKafkaBroker(settings.data().resolve("kafka"), settings.kafkaPort(),
+                        settings.kafkaControllerPort()).start());
+        createTopics();
+        // blog-app first: its Flyway migration creates the outbox table the relay's publication names.
+        for (Service service : services()) {
+            Path log = settings.logs().resolve(service.module() + ".log");
+            QuarkusAppProcess app = step(service.module(), log, () -> {
+                QuarkusAppProcess launched = QuarkusAppProcess.launch(service.module(),
+                        service.jar(settings.repository()), List.of("-Xmx256m"), service.settings(), log,
+                        service.port());
+                running.add(launched);
+                return launched.awaitReady(READY_DEADLINE);
+            });
+            app.assertAlive();
+        }
+    }
+
+    /** Blocks while every part runs; returns an exception naming the first part that stopped. */
+    void watch() {
+        while (true) {
+            try {
+                Thread.sleep(WATCH_INTERVAL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                if (!postgres.isRunning()) {
+                    throw died("postgres", postgres.logFile());
+                }
+                if (!kafka.isRunning()) {
+                    throw died("kafka", kafka.logFile());
+                }
+                for (QuarkusAppProcess app : running) {
+                    app.assertAlive();
+                }
+            }
+        }
+    }
+
+    /** Newest first, so no service loses its database or broker while it still runs; the data stays. */
+    synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        out.println("Stopping ...");
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).stop();
+        }
+        if (kafka != null) {
+            kafka.stop();
+        }
+        if (postgres != null) {
+            postgres.stop();
+        }
+        out.println("Stopped; data kept in " + settings.data());
+    }
+
+    List<Service> services() {
+        String jdbcUrl = postgres.jdbcUrl(DATABASE);
+        Map<String, String> database = Map.of(
+                "quarkus.datasource.jdbc.url", jdbcUrl,
+                "quarkus.datasource.username", postgres.username(),
+                "quarkus.datasource.password", postgres.password());
+        String bootstrap = kafka.bootstrapServers();
+        return List.of(
+                new Service("blog-app", settings.blogPort(), database),
+                new Service("cdc-relay", settings.relayPort(), with(database, Map.of(
+                        "kafka.bootstrap.servers", bootstrap))),
+                new Service("analytics-consumer", settings.analyticsPort(), with(database, Map.of(
+                        "kafka.bootstrap.servers", bootstrap))),
+                new Service("search-indexer", settings.searchPort(), Map.of(
+                        "kafka.bootstrap.servers", bootstrap,
+                        "search.index-dir", settings.data().resolve("search-index").toString())));
+    }
+
+    void printWhereEverythingIs() {
+        String blog = "http://127.0.0.1:" + settings.blogPort();
+        out.printf(Locale.ROOT, """
+
+                %s (Ctrl-C stops everything; data stays in %s, ./run-local --reset starts empty)
+
+                  blog API     %s                Swagger UI %s/q/swagger-ui
+                  search       http://127.0.0.1:%d/search?q=outbox
+                  relay lag    http://127.0.0.1:%d/lag
+                  metrics      /q/metrics and /q/health on ports %d (blog-app), %d (cdc-relay), %d (analytics), %d (search)
+                  Postgres     %s  user %s, password %s
+                  Kafka        %s  topics %s, %s
+                  logs         %s
+
+                Publish a first blog:
+
+                  TOKEN=$(curl -s -XPOST %s/users -H 'content-type: application/json' \\
+                    -d '{"handle":"ada","display_name":"Ada"}' | sed -E 's/.*"api_token":"([^"]+)".*/\\1/')
+                  curl -si -XPOST %s/blogs -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\
+                    -d '{"title":"Delegate and respond","body":"What need not be real time is not.","tags":["kafka"]}'
+                  curl -s %s/users/1            # total_blogs catches up in milliseconds
+                  curl -s 'http://127.0.0.1:%d/search?q=respond'
+
+                """, READY_LINE, settings.data(), blog, blog, settings.searchPort(), settings.relayPort(),
+                settings.blogPort(), settings.relayPort(), settings.analyticsPort(), settings.searchPort(),
+                postgres.jdbcUrl(DATABASE), postgres.username(), postgres.password(), kafka.bootstrapServers(), TOPIC,
+                DEAD_LETTER_TOPIC, settings.logs(), blog, blog, blog, settings.searchPort());
+        out.flush();
+    }
+
+    /** The events topic keeps every event: a search index rebuild replays it from the start. */
+    private void createTopics() {
+        try (Admin admin = kafka.admin()) {
+            for (NewTopic topic : List.of(
+                    new NewTopic(TOPIC, PARTITIONS, (short) 1).configs(Map.of("retention.ms", "-1")),
+                    new NewTopic(DEAD_LETTER_TOPIC, 1, (short) 1).configs(Map.of("retention.ms", "-1")))) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + topic.name(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Cannot create the topics", e);
+        }
+    }
+
+    private interface Start<T> {
+        T run();
+    }
+
+    private <T> T step(String part, Path log, Start<T> start) {
+        out.printf(Locale.ROOT, "  %-20s starting ...%n", part);
+        long begin = System.nanoTime();
+        try {
+            T started = start.run();
+            out.printf(Locale.ROOT, "  %-20s ready in %.1f s (log %s)%n", part, (System.nanoTime() - begin) / 1e9,
+                    log);
+            return started;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(part + " did not start:\n" + e.getMessage(), e);
+        }
+    }
+
+    private static IllegalStateException died(String part, Path log) {
+        return new IllegalStateException(part + " stopped unexpectedly\n--- last lines of " + log + " ---\n"
+                + ChildProcess.tail(log));
+    }
+
+    private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> all = new java.util.HashMap<>(a);
+        all.putAll(b);
+        return Map.copyOf(all);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.outbox.local;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The local pipeline's command line: {@code --data=DIR} (default {@code local-data}), {@code --reset} (start
+ * empty), and a port per part. {@code --repository} is where the modules' packaged jars are (the current folder).
+ */
+record LocalSettings(Path repository, Path data, boolean reset, int postgresPort, int kafkaPort,
+                     int kafkaControllerPort, int blogPort, int relayPort, int analyticsPort, int searchPort) {
+
+    static final String USAGE = "Usage: ./run-local [--reset] [--data=local-data] [--postgres-port=15432]"
+            + " [--kafka-port=19092] [--kafka-controller-port=19093] [--blog-port=8080] [--relay-port=8081] [--analytics-port=8082]"
+            + " [--search-port=8083]";
+
+    static LocalSettings parse(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (arg.equals("--help") || !arg.startsWith("--")) {
+                throw new IllegalArgumentException(USAGE);
+            }
+            int equals = arg.indexOf('=');
+            options.put(equals < 0 ? arg.substring(2) : arg.substring(2, equals),
+                    equals < 0 ? "true" : arg.substring(equals + 1));
+        }
+        LocalSettings settings = new LocalSettings(
+                Path.of(take(options, "repository", ".")).toAbsolutePath().normalize(),
+                Path.of(take(options, "data", "local-data")).toAbsolutePath().normalize(),
+                Boolean.parseBoolean(take(options, "reset", "false")),
+                port(options, "postgres-port", 15432), port(options, "kafka-port", 19092),
+                port(options, "kafka-controller-port", 19093),
+                port(options, "blog-port", 8080), port(options, "relay-port", 8081),
+                port(options, "analytics-port", 8082), port(options, "search-port", 8083));
+        if (!options.isEmpty()) {
+            throw new IllegalArgumentException("Unknown options " + options.keySet() + "\n" + USAGE);
+        }
+        return settings;
+    }
+
+    Path logs() {
+        return data.resolve("logs");
+    }
+
+    private static String take(Map<String, String> options, String name, String fallback) {
+        String value = options.remove(name);
+        return value != null ? value : fallback;
+    }
+
+    private static int port(Map<String, String> options, String name, int fallback) {
+        String value = take(options, name, Integer.toString(fallback));
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be a port number, not '" + value + "'\n" + USAGE);
+        }
+    }
+}

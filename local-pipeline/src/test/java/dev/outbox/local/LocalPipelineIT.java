@@ -1,0 +1,184 @@
+package dev.outbox.local;
+
+import dev.outbox.testsupport.process.ChildProcess;
+import dev.outbox.testsupport.process.LoopbackPorts;
+import dev.outbox.testsupport.process.WorkDirectory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The README's run command ({@code ./run-local}, without its build step) as a real process: the whole pipeline
+ * starts, a blog published through the API is counted and found, SIGTERM stops every process and frees every
+ * port, the data survives a restart, {@code --reset} empties it, and a service that cannot start is named.
+ */
+class LocalPipelineIT {
+
+    private static final Duration START_DEADLINE = Duration.ofMinutes(4);
+    private static final Duration STOP_DEADLINE = Duration.ofSeconds(120);
+    private static final Duration CONVERGE_DEADLINE = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    Path data;
+    List<Integer> ports;
+    int blogPort;
+    int searchPort;
+    ChildProcess pipeline;
+    int runs;
+
+    @BeforeEach
+    void freshDataAndPorts() {
+        data = WorkDirectory.newInstanceDirectory("local-pipeline").resolve("data");
+        ports = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ports.add(LoopbackPorts.pick());
+        }
+        blogPort = ports.get(3);
+        searchPort = ports.get(6);
+    }
+
+    @AfterEach
+    void stopWhateverRuns() throws Exception {
+        if (pipeline != null && pipeline.isAlive()) {
+            terminate();
+        }
+    }
+
+    @Test
+    void runsThePipelineKeepsItsDataAcrossRestartsAndStopsCleanly() throws Exception {
+        start();
+        String user = post("/users", null, "{\"handle\":\"ada\",\"display_name\":\"Ada\"}");
+        String token = field(user, "api_token");
+        long author = Long.parseLong(field(user, "id"));
+        post("/blogs", token, "{\"title\":\"Delegate and respond\",\"body\":\"Whatever need not be real time.\","
+                + "\"tags\":[\"kafka\"]}");
+        awaitTotalBlogs(author, 1);
+        awaitSearchHits("respond", 1);
+
+        terminate();
+        assertEverythingStopped();
+
+        start();
+        assertThat(field(get(blogPort, "/users/" + author), "total_blogs")).isEqualTo("1");
+        assertThat(field(get(searchPort, "/search?q=respond"), "total_hits")).isEqualTo("1");
+        post("/blogs", token, "{\"title\":\"Second\",\"body\":\"After a restart.\",\"tags\":[]}");
+        awaitTotalBlogs(author, 2);
+        awaitSearchHits("restart", 1);
+        terminate();
+
+        start("--reset");
+        assertThat(status(blogPort, "/users/" + author)).isEqualTo(404);
+        terminate();
+        assertEverythingStopped();
+    }
+
+    @Test
+    void aServiceThatCannotStartIsNamedWithItsLogAndTheRestIsStopped() throws Exception {
+        try (ServerSocket taken = new ServerSocket(blogPort, 1, InetAddress.getLoopbackAddress())) {
+            launch();
+            assertThat(pipeline.awaitExit(START_DEADLINE)).hasValue(1);
+        }
+        String output = Files.readString(pipeline.log());
+        assertThat(output).contains("blog-app did not start").contains("--- last lines of")
+                .contains("Stopped; data kept in");
+        assertEverythingStopped();
+    }
+
+    private void start(String... options) throws IOException {
+        launch(options);
+        await("the pipeline ready").atMost(START_DEADLINE).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!pipeline.isAlive()) {
+                throw pipeline.failure("./run-local exited", null);
+            }
+            return Files.readString(pipeline.log()).contains(LocalPipeline.READY_LINE);
+        });
+    }
+
+    private void launch(String... options) {
+        List<String> command = new ArrayList<>(List.of("env", "OUTBOX_SKIP_BUILD=1", "../run-local",
+                "--data=" + data, "--postgres-port=" + ports.get(0), "--kafka-port=" + ports.get(1),
+                "--kafka-controller-port=" + ports.get(2), "--blog-port=" + blogPort, "--relay-port=" + ports.get(4),
+                "--analytics-port=" + ports.get(5), "--search-port=" + searchPort));
+        command.addAll(List.of(options));
+        runs++;
+        pipeline = ChildProcess.start("run-local", command, data.resolveSibling("run-local-" + runs + ".log"));
+    }
+
+    /** SIGTERM, as Ctrl-C or an orchestrator would send. */
+    private void terminate() throws Exception {
+        pipeline.terminate();
+        assertThat(pipeline.awaitExit(STOP_DEADLINE)).as("exit status after SIGTERM").isPresent();
+        assertThat(Files.readString(pipeline.log())).contains("Stopped; data kept in");
+    }
+
+    private void assertEverythingStopped() {
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
+                .as("processes left behind").isEmpty();
+        for (int port : ports) {
+            try (ServerSocket free = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                assertThat(free.isBound()).isTrue();
+            } catch (IOException e) {
+                throw new AssertionError("port " + port + " is still bound", e);
+            }
+        }
+    }
+
+    private void awaitTotalBlogs(long author, int expected) {
+        await("total_blogs of " + author).atMost(CONVERGE_DEADLINE)
+                .until(() -> field(get(blogPort, "/users/" + author), "total_blogs").equals(Integer.toString(expected)));
+    }
+
+    private void awaitSearchHits(String word, int expected) {
+        await("search for " + word).atMost(CONVERGE_DEADLINE)
+                .until(() -> field(get(searchPort, "/search?q=" + word), "total_hits").equals(Integer.toString(expected)));
+    }
+
+    private String post(String path, String token, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + blogPort + path))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return response.body();
+    }
+
+    private static String get(int port, String path) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static int status(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** A top-level scalar of a JSON object, as text; these answers are flat enough for a pattern. */
+    private static String field(String json, String name) {
+        Matcher value = Pattern.compile("\"" + name + "\":\"?([^\",}]*)").matcher(json);
+        assertThat(value.find()).as("%s in %s", name, json).isTrue();
+        return value.group(1);
+    }
+}
