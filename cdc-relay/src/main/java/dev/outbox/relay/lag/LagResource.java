@@ -11,13 +11,17 @@ import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
 import java.time.Instant;
 
-/** {@code GET /lag}: how far behind the relay is, for people and scripts; the same figures are in /q/metrics. */
+/**
+ * {@code GET /lag}: how far behind the relay is, and {@code GET /lag/groups}: how far behind its consumers are,
+ * for people, scripts and the status page at {@code /}; the relay's own figures are in /q/metrics too.
+ */
 @Path("/lag")
 @Produces(MediaType.APPLICATION_JSON)
 public class LagResource {
 
-    /** The relay's position: slot figures from Postgres, time figures from the relay itself. */
-    public record Lag(EngineStatus engine, SlotLag slot, long behindSourceMillis, Instant lastKafkaAck) {
+    /** The relay's position: slot figures from Postgres, time figures and the event count from the relay itself. */
+    public record Lag(EngineStatus engine, SlotLag slot, long behindSourceMillis, Instant lastKafkaAck,
+                      long eventsRelayed) {
     }
 
     @Inject
@@ -29,8 +33,19 @@ public class LagResource {
     @Inject
     RelayProgress progress;
 
+    @Inject
+    ConsumerGroups groups;
+
     @GET
     public Lag lag() throws SQLException {
-        return new Lag(engine.status(), slots.read(), progress.millisBehind(), progress.lastAck().orElse(null));
+        return new Lag(engine.status(), slots.read(), progress.millisBehind(), progress.lastAck().orElse(null),
+                progress.eventsRelayed());
+    }
+
+    /** The downstream consumer groups' lag on the relay's topics: the other half of "how far behind". */
+    @GET
+    @Path("/groups")
+    public ConsumerGroups.Reading consumerGroups() {
+        return groups.read();
     }
 }

@@ -28,6 +28,7 @@ public class RelayProgress {
     private final AtomicLong oldestPendingCommitMillis = new AtomicLong(NONE);
     private final AtomicLong newestAckedCommitMillis = new AtomicLong(NONE);
     private final AtomicLong lastAckMillis = new AtomicLong(NONE);
+    private final AtomicLong eventsRelayed = new AtomicLong();
     private volatile boolean lastBatchWasFull;
 
     @Inject
@@ -65,6 +66,12 @@ public class RelayProgress {
 
     public void eventRelayed(String topic) {
         metrics.counter("relay.events", "topic", topic).increment();
+        eventsRelayed.incrementAndGet();
+    }
+
+    /** Events Kafka acknowledged since this relay started, all topics together. */
+    public long eventsRelayed() {
+        return eventsRelayed.get();
     }
 
     public void sendFailed() {

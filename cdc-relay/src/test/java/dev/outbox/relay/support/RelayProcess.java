@@ -51,6 +51,11 @@ public final class RelayProcess implements AutoCloseable {
         app.stop();
     }
 
+    /** Where the relay's HTTP endpoints and status page are. */
+    public String url() {
+        return "http://127.0.0.1:" + app.port();
+    }
+
     public boolean isAlive() {
         return app.isAlive();
     }

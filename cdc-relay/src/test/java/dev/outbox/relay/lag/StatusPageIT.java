@@ -1,0 +1,141 @@
+package dev.outbox.relay.lag;
+
+import dev.outbox.relay.support.RelayProcess;
+import dev.outbox.relay.support.RelayUnderTest;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The relay's status page in a real headless browser (Debian's chromium through its chromedriver): it loads,
+ * shows the engine streaming, and its chart shows a consumer group's backlog appearing and then draining.
+ * Without the browser the test reports itself skipped; .ci/run installs it.
+ */
+class StatusPageIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final String GROUP = "status-page-readers";
+    private static final int EVENTS = 600;
+
+    WebDriver browser;
+
+    @BeforeAll
+    static void needsABrowser() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver");
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void theChartShowsAConsumerGroupsBacklogAppearingAndDraining() throws Exception {
+        RelayUnderTest world = RelayUnderTest.named("status_page");
+        List<TopicPartition> partitions = IntStream.range(0, 3)
+                .mapToObj(p -> new TopicPartition(world.eventsTopic, p)).toList();
+        try (RelayProcess relay = world.startRelay(Map.of()); Admin admin = world.kafka.admin()) {
+            browser = headlessChromium();
+            browser.get(relay.url() + "/status");
+            await("the page shows the engine streaming").atMost(DEADLINE)
+                    .until(() -> "STREAMING".equals(read("#engine-state", "el.textContent")));
+
+            // A group that has read nothing yet: everything the relay writes from now on is its backlog.
+            commit(admin, partitions, offset -> 0L);
+            world.database.publish(List.of("1", "2", "3"), EVENTS / 3);
+            await("the backlog on the chart").atMost(DEADLINE)
+                    .until(() -> groupSeries().stream().anyMatch(lag -> lag == EVENTS));
+            assertThat(read("tr[data-group='" + GROUP + "']", "el.textContent"))
+                    .contains(GROUP).contains(Integer.toString(EVENTS));
+            assertThat(series("events_per_second")).anyMatch(rate -> rate > 0);
+
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(Map.of(partitions.get(0), OffsetSpec.latest(), partitions.get(1), OffsetSpec.latest(),
+                    partitions.get(2), OffsetSpec.latest())).all().get(10, TimeUnit.SECONDS)
+                    .forEach((partition, info) -> ends.put(partition, info.offset()));
+            commit(admin, partitions, ends::get);
+            await("the backlog drained on the chart").atMost(DEADLINE).until(() -> {
+                List<Long> lag = groupSeries();
+                return !lag.isEmpty() && lag.get(lag.size() - 1) == 0 && lag.contains((long) EVENTS);
+            });
+            assertThat(read("polyline[data-series='group:" + GROUP + "']", "el.getAttribute('points')")).isNotBlank();
+        } finally {
+            world.dropSlot();
+        }
+    }
+
+    private List<Long> groupSeries() {
+        return series("group:" + GROUP);
+    }
+
+    /** The raw values a chart line was drawn from, oldest first; gaps (no sample) left out. */
+    private List<Long> series(String name) {
+        String values = read("polyline[data-series='" + name + "']", "el.dataset.values");
+        if (values == null) {
+            return List.of();
+        }
+        return Arrays.stream(values.split(","))
+                .filter(value -> !value.isEmpty())
+                .map(value -> Math.round(Double.parseDouble(value)))
+                .toList();
+    }
+
+    /**
+     * Evaluates {@code expression} on the element matching {@code selector} in one script, since the page redraws
+     * every second and an element found in one call may be gone by the next; null when nothing matches.
+     */
+    private String read(String selector, String expression) {
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "const el = document.querySelector(arguments[0]); return el ? String(" + expression + ") : null;",
+                selector);
+    }
+
+    private static void commit(Admin admin, List<TopicPartition> partitions,
+                               Function<TopicPartition, Long> offset) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        partitions.forEach(partition -> offsets.put(partition, new OffsetAndMetadata(offset.apply(partition))));
+        admin.alterConsumerGroupOffsets(GROUP, offsets).all().get(10, TimeUnit.SECONDS);
+    }
+
+    private static WebDriver headlessChromium() {
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                // Root in a container: no sandbox; a small /dev/shm: use /tmp.
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
+        ChromeDriverService driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
+        return new ChromeDriver(driver, options);
+    }
+}
