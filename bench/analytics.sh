@@ -10,9 +10,6 @@ set -euo pipefail
 
 source "$(dirname "$0")/lib.sh"
 
-build analytics-consumer
-
-rm -rf bench/target/analytics-consumer-app
-cp -r analytics-consumer/target/quarkus-app bench/target/analytics-consumer-app
+build_app_copy analytics-consumer
 
 run_benchmark dev.outbox.bench.analytics.AnalyticsBenchmark "$@"

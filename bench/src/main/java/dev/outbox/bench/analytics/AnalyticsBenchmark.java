@@ -1,6 +1,10 @@
 package dev.outbox.bench.analytics;
 
 import dev.outbox.bench.database.DatabaseLogin;
+import dev.outbox.bench.kafka.BacklogDrain;
+import dev.outbox.bench.kafka.BlogEventStream;
+import dev.outbox.bench.kafka.EventProducer;
+import dev.outbox.bench.kafka.GroupLag;
 import dev.outbox.bench.machine.CpuSplit;
 import dev.outbox.bench.machine.Machine;
 import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
@@ -29,22 +33,21 @@ public final class AnalyticsBenchmark {
     private static final String DEAD_LETTER_TOPIC = "blog.events.dlq";
     private static final int PARTITIONS = 3;
     private static final String DATABASE = "analytics_bench";
+    private static final BlogEventStream.Mix MIX = new BlogEventStream.Mix(80, 12);
     /** The broker is the one other JVM: its arguments (a long classpath) are not reliably readable from here. */
     static final CpuSplit CPU = new CpuSplit("bench", List.of(CpuSplit.Part.argument("consumer", "quarkus-run.jar"),
             CpuSplit.Part.executable("postgres", "/postgres"), CpuSplit.Part.executable("kafka", "/java")), "rest");
     /** analytics.sh copies the packaged app here, so a rebuild of the module cannot change it under a running run. */
     private static final Path JAR = Path.of("bench/target/analytics-consumer-app/quarkus-run.jar");
     private static final Duration READY_DEADLINE = Duration.ofSeconds(120);
-    private static final Duration DRAIN_DEADLINE = Duration.ofMinutes(15);
-    private static final Duration LAG_POLL = Duration.ofMillis(100);
     /** Steady-phase blog ids start here, far above the backlog's, so the two streams never share a blog. */
     private static final long STEADY_FIRST_BLOG_ID = 1_000_000_000L;
 
     private AnalyticsBenchmark() {
     }
 
-    record Drain(int pollRecords, int events, double launchToFirstCommitSeconds, double launchToDoneSeconds,
-                 double perSecond, long transactions, long mismatches, CpuSplit.Share cpu, double busyBefore) {
+    record Drain(int pollRecords, int events, BacklogDrain.Timing timing, long transactions, long mismatches,
+                 double busyBefore) {
 
         int meanBatch() {
             return (int) Math.round(events / (double) Math.max(1, transactions));
@@ -67,7 +70,7 @@ public final class AnalyticsBenchmark {
         try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(settings.durability()).start();
              EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().start();
              GroupLag lag = new GroupLag(kafka.bootstrapServers(), TOPIC, PARTITIONS);
-             EventProducer producer = new EventProducer(kafka.bootstrapServers(), TOPIC)) {
+             EventProducer producer = new EventProducer(kafka.bootstrapServers(), TOPIC, new AnalyticsTexts())) {
             String jdbcUrl = postgres.createDatabase(DATABASE);
             AnalyticsDatabase database = new AnalyticsDatabase(
                     new DatabaseLogin(jdbcUrl, postgres.username(), postgres.password()));
@@ -85,7 +88,7 @@ public final class AnalyticsBenchmark {
                     "analytics.dead-letter-topic", DEAD_LETTER_TOPIC));
             consumerProperties.putAll(settings.consumerOverrides());
 
-            BlogEventStream backlogStream = new BlogEventStream(1, settings.authors(), 1);
+            BlogEventStream backlogStream = new BlogEventStream(1, settings.authors(), 1, MIX);
             List<BlogEventStream.Event> backlog = backlogStream.take(settings.events());
             System.out.printf(Locale.ROOT, "# consumer stopped; writing a backlog of %d events ...%n", backlog.size());
             long writeStart = System.nanoTime();
@@ -107,7 +110,7 @@ public final class AnalyticsBenchmark {
             steadyProperties.put("analytics.group-id", steadyGroup);
             steadyProperties.putIfAbsent("analytics.consumer.max.poll.records",
                     Integer.toString(settings.steadyPollRecords()));
-            BlogEventStream steadyStream = new BlogEventStream(2, settings.authors(), STEADY_FIRST_BLOG_ID);
+            BlogEventStream steadyStream = new BlogEventStream(2, settings.authors(), STEADY_FIRST_BLOG_ID, MIX);
             try (QuarkusAppProcess consumer = QuarkusAppProcess.launch("analytics-consumer", JAR, List.of(), steadyProperties,
                     root.resolve("analytics-steady.log"))) {
                 consumer.awaitReady(READY_DEADLINE);
@@ -158,34 +161,14 @@ public final class AnalyticsBenchmark {
         properties.put("analytics.consumer.max.poll.records", Integer.toString(pollRecords));
         database.reset();
         double busyBefore = CpuSplit.awaitIdle(settings.idleWait());
-        CpuSplit.Snapshot cpuStart = CPU.snapshot();
-        long launch = System.nanoTime();
-        long firstCommit = 0;
-        long committedAtFirst = 0;
-        GroupLag.Position position;
-        CpuSplit.Share cpu;
-        long done;
+        BacklogDrain drain = BacklogDrain.launching(CPU);
+        BacklogDrain.Timing timing;
         try (QuarkusAppProcess consumer = QuarkusAppProcess.launch("analytics-consumer", JAR, List.of(), properties,
                 root.resolve("analytics-drain-" + pollRecords + ".log"))) {
-            do {
-                Thread.sleep(LAG_POLL.toMillis());
-                consumer.assertAlive();
-                position = lag.position(group);
-                if (firstCommit == 0 && position.committed() > 0) {
-                    firstCommit = System.nanoTime();
-                    committedAtFirst = position.committed();
-                }
-            } while (position.lag() > 0 && System.nanoTime() - launch < DRAIN_DEADLINE.toNanos());
-            done = System.nanoTime();
-            // Before the consumer stops: the CPU of a process that has ended is missed.
-            cpu = cpuStart.until(CPU.snapshot());
+            timing = drain.awaitLagZero(consumer, lag, group);
         }
-        if (position.lag() > 0) {
-            throw new IllegalStateException("The consumer did not drain the backlog within " + DRAIN_DEADLINE);
-        }
-        return new Drain(pollRecords, events, (firstCommit - launch) / 1e9, (done - launch) / 1e9,
-                (events - committedAtFirst) / ((done - firstCommit) / 1e9), database.transactions(),
-                database.mismatches(truth), cpu, busyBefore);
+        return new Drain(pollRecords, events, timing, database.transactions(), database.mismatches(truth),
+                busyBefore);
     }
 
     private static void report(AnalyticsSettings settings, String database, double backlogWritePerSecond,
@@ -204,17 +187,14 @@ public final class AnalyticsBenchmark {
                 + settings.consumerOverrides() + "; steady max.poll.records=" + settings.steadyPollRecords());
         System.out.println("```");
         System.out.println();
-        System.out.println("| backlog drain, max.poll.records | events | mean batch | first commit after s "
-                + "| lag 0 after s | events/s (first commit → lag 0) | ceiling events/s (same batch) "
-                + "| consumer / ceiling | totals |");
+        System.out.println(BacklogDrain.COLUMNS + "| ceiling events/s (same batch) | consumer / ceiling | totals |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for (int i = 0; i < drains.size(); i++) {
             Drain d = drains.get(i);
             Baseline ceiling = baselines.get(i);
-            System.out.printf(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %.0f | %.0f | %.2f | %s |%n",
-                    d.pollRecords(), d.events(), d.meanBatch(), d.launchToFirstCommitSeconds(),
-                    d.launchToDoneSeconds(), d.perSecond(), ceiling.result().perSecond(),
-                    d.perSecond() / ceiling.result().perSecond(), verdict(d.mismatches()));
+            System.out.printf(Locale.ROOT, "| %d | %d | %d %s| %.0f | %.2f | %s |%n", d.pollRecords(), d.events(),
+                    d.meanBatch(), d.timing().cells(), ceiling.result().perSecond(),
+                    d.timing().perSecond() / ceiling.result().perSecond(), verdict(d.mismatches()));
         }
         Baseline naive = baselines.get(baselines.size() - 1);
         System.out.printf(Locale.ROOT, "| naive: one `update users` per event, own transaction | %d | 1 | | | | %.0f "
@@ -235,7 +215,7 @@ public final class AnalyticsBenchmark {
         System.out.println("```");
         for (Drain d : drains) {
             System.out.printf(Locale.ROOT, "drain %5d:   CPU in cores: %s (machine %.0f %% busy before)%n",
-                    d.pollRecords(), d.cpu().describe(), 100 * d.busyBefore());
+                    d.pollRecords(), d.timing().cpu().describe(), 100 * d.busyBefore());
         }
         for (SteadyRate.Result s : steady) {
             System.out.printf(Locale.ROOT, "steady %5d/s: CPU in cores: %s (machine %.0f %% busy before)%n",

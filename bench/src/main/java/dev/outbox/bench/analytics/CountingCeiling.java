@@ -1,5 +1,6 @@
 package dev.outbox.bench.analytics;
 
+import dev.outbox.bench.kafka.BlogEventStream;
 import dev.outbox.bench.machine.CpuSplit;
 
 import java.sql.Array;

@@ -1,5 +1,8 @@
 package dev.outbox.bench.analytics;
 
+import dev.outbox.bench.kafka.BlogEventStream;
+import dev.outbox.bench.kafka.EventProducer;
+import dev.outbox.bench.kafka.GroupLag;
 import dev.outbox.bench.machine.CpuSplit;
 import org.HdrHistogram.Histogram;
 

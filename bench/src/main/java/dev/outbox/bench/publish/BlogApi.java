@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outbox.bench.load.LoadClient;
 
 /** blog-app's HTTP API as the benchmark uses it, over one keep-alive HTTP/1.1 connection pool. */
 final class BlogApi {
@@ -42,23 +43,16 @@ final class BlogApi {
     }
 
     /** Publishes as a random author, one of the {@code drafts}; anything but 201 is an error. */
-    Publisher publisher(List<Author> authors, BlogDrafts drafts, int client) {
+    LoadClient publisher(List<Author> authors, BlogDrafts drafts, int client) {
         Random random = new Random(client);
-        return new Publisher() {
-            @Override
-            public void publishOnce() throws IOException, InterruptedException {
-                Author author = authors.get(random.nextInt(authors.size()));
-                HttpRequest request = post("/blogs", drafts.pick(random).json())
-                        .header("Authorization", "Bearer " + author.token())
-                        .build();
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                requireCreated(response.statusCode(), "POST /blogs", response.body());
-            }
-
-            @Override
-            public void close() {
-                // The HTTP client and its connections are shared by all clients.
-            }
+        return () -> {
+            Author author = authors.get(random.nextInt(authors.size()));
+            HttpRequest request = post("/blogs", drafts.pick(random).json())
+                    .header("Authorization", "Bearer " + author.token())
+                    .build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            requireCreated(response.statusCode(), "POST /blogs", response.body());
+            return "POST /blogs";
         };
     }
 

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.outbox.bench.database.DatabaseLogin;
+import dev.outbox.bench.load.ClosedLoop;
+import dev.outbox.bench.load.LoadResult;
 import dev.outbox.bench.machine.CpuSplit;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
 import dev.outbox.testsupport.process.QuarkusAppProcess;
@@ -22,7 +24,7 @@ import dev.outbox.testsupport.process.WorkDirectory;
 public final class PublishBenchmark {
 
     /** blog-app is started by this JVM through a shell, whose arguments name the jar too. */
-    static final CpuSplit CPU = new CpuSplit("load generator",
+    private static final CpuSplit CPU = new CpuSplit("load generator",
             List.of(CpuSplit.Part.argument("blog-app", "quarkus-run.jar"),
                     CpuSplit.Part.executable("postgres", "/postgres")),
             "rest of the machine");
@@ -39,7 +41,7 @@ public final class PublishBenchmark {
         Report report = new Report(System.out);
         Json json = new Json();
         BlogDrafts drafts = BlogDrafts.generate(json);
-        ClosedLoop load = new ClosedLoop(settings.clients(), settings.warmUp(), settings.measured());
+        ClosedLoop load = new ClosedLoop(settings.clients(), settings.warmUp(), settings.measured(), CPU);
         List<String> problems = new ArrayList<>();
 
         try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(settings.durability()).start()) {

@@ -13,12 +13,13 @@ import java.util.Random;
 import java.util.UUID;
 
 import dev.outbox.bench.database.DatabaseLogin;
+import dev.outbox.bench.load.LoadClient;
 
 /**
  * The publish transaction without HTTP, JSON binding, Hibernate or the pool: the same statements blog-app sends
  * (insert the blog, insert its event into the outbox, delete it, commit) on one connection of its own.
  */
-final class RawPublishTransaction implements Publisher {
+final class RawPublishTransaction implements LoadClient {
 
     /** The event's payload, with the fields of blog-app's BlogPublished. */
     record BlogPublishedPayload(UUID eventId, String occurredAt, long blogId, long authorId, String title, String body,
@@ -53,7 +54,7 @@ final class RawPublishTransaction implements Publisher {
     }
 
     @Override
-    public void publishOnce() throws SQLException {
+    public String send() throws SQLException {
         long authorId = authorIds.get(random.nextInt(authorIds.size()));
         BlogDrafts.Draft draft = drafts.pick(random);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -70,6 +71,7 @@ final class RawPublishTransaction implements Publisher {
             deleteEvent.setObject(1, eventId);
             deleteEvent.executeUpdate();
             connection.commit();
+            return "publish transaction";
         } catch (SQLException e) {
             connection.rollback();
             throw e;

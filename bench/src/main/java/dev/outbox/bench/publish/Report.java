@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 
+import dev.outbox.bench.load.LoadResult;
 import dev.outbox.bench.machine.Machine;
 
 /** Prints the context of a run and its figures as a Markdown table, ready to paste into docs/benchmarks.md. */
@@ -27,10 +28,12 @@ final class Report {
         out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (LoadResult result : List.of(api, raw)) {
             out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %d |%n", result.name(),
-                    result.publishesPerSecond(), result.millisAt(50), result.millisAt(99), result.millisAt(99.9),
-                    result.maxMillis(), result.totalErrors());
+                    result.overall().requestsPerSecond(), result.overall().millisAt(50),
+                    result.overall().millisAt(99), result.overall().millisAt(99.9), result.overall().maxMillis(),
+                    result.totalErrors());
         }
-        out.printf(Locale.ROOT, "%nAPI / raw throughput: %.2f%n", api.publishesPerSecond() / raw.publishesPerSecond());
+        out.printf(Locale.ROOT, "%nAPI / raw throughput: %.2f%n", api.overall().requestsPerSecond()
+                / raw.overall().requestsPerSecond());
         for (LoadResult result : List.of(api, raw)) {
             out.printf(Locale.ROOT, "%s: CPU in cores: %s%n", result.name(), result.cpu().describe());
         }

@@ -1,8 +1,14 @@
-package dev.outbox.bench.publish;
+package dev.outbox.bench.load;
+
+import dev.outbox.bench.machine.CpuSplit;
+import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,75 +16,80 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.outbox.bench.machine.CpuSplit;
-import org.HdrHistogram.Histogram;
-
 /**
- * Runs {@code clients} threads that each publish back-to-back (the next request only after the previous answer) for a
- * warm-up and then a measured window, so the offered load adapts to what the system under test sustains.
+ * Runs {@code clients} threads that each send requests back-to-back (the next request only after the previous answer)
+ * for a warm-up and then a measured window, so the offered load adapts to what the system under test sustains.
  */
-final class ClosedLoop {
+public final class ClosedLoop {
 
     private static final long HIGHEST_TRACKABLE_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final int clients;
     private final Duration warmUp;
     private final Duration measured;
+    private final CpuSplit cpuSplit;
 
-    ClosedLoop(int clients, Duration warmUp, Duration measured) {
+    public ClosedLoop(int clients, Duration warmUp, Duration measured, CpuSplit cpuSplit) {
         this.clients = clients;
         this.warmUp = warmUp;
         this.measured = measured;
+        this.cpuSplit = cpuSplit;
     }
 
-    LoadResult run(String name, Publisher.Factory factory) throws InterruptedException {
-        List<Publisher> publishers = open(factory);
+    public LoadResult run(String name, LoadClient.Factory factory) throws InterruptedException {
+        List<LoadClient> loadClients = open(factory);
         long measureFrom = System.nanoTime() + warmUp.toNanos();
         long measureUntil = measureFrom + measured.toNanos();
         AtomicReference<String> firstError = new AtomicReference<>();
         ExecutorService threads = Executors.newFixedThreadPool(clients);
         try {
             List<Future<ClientTally>> tallies = new ArrayList<>();
-            for (Publisher publisher : publishers) {
-                tallies.add(threads.submit(() -> drive(publisher, measureFrom, measureUntil, firstError)));
+            for (LoadClient client : loadClients) {
+                tallies.add(threads.submit(() -> drive(client, measureFrom, measureUntil, firstError)));
             }
             sleepUntil(measureFrom);
-            CpuSplit.Snapshot cpuAtStart = PublishBenchmark.CPU.snapshot();
+            CpuSplit.Snapshot cpuAtStart = cpuSplit.snapshot();
             sleepUntil(measureUntil);
-            CpuSplit.Share cpu = cpuAtStart.until(PublishBenchmark.CPU.snapshot());
-            Histogram latency = newHistogram();
-            long measuredPublishes = 0;
+            CpuSplit.Share cpu = cpuAtStart.until(cpuSplit.snapshot());
+            Map<String, Histogram> byKind = new TreeMap<>();
+            Histogram overall = newHistogram();
             long successes = 0;
             long errors = 0;
             for (Future<ClientTally> future : tallies) {
                 ClientTally tally = future.get();
-                latency.add(tally.latency);
-                measuredPublishes += tally.latency.getTotalCount();
+                tally.latencyByKind.forEach((kind, latency) -> {
+                    byKind.computeIfAbsent(kind, k -> newHistogram()).add(latency);
+                    overall.add(latency);
+                });
                 successes += tally.successes;
                 errors += tally.errors;
             }
-            return new LoadResult(name, measuredPublishes, measured, latency, successes, errors, firstError.get(), cpu);
+            Map<String, LoadResult.Latency> latencies = new TreeMap<>();
+            byKind.forEach((kind, latency) -> latencies.put(kind, new LoadResult.Latency(latency, measured)));
+            return new LoadResult(name, latencies, new LoadResult.Latency(overall, measured), successes, errors,
+                    firstError.get(), cpu);
         } catch (ExecutionException e) {
             throw new IllegalStateException(name + ": a client failed", e.getCause());
         } finally {
             threads.shutdownNow();
-            closeAll(publishers);
+            closeAll(loadClients);
         }
     }
 
     /** Per-thread counts, merged after the run so the measuring threads share nothing. */
     private static final class ClientTally {
-        final Histogram latency = newHistogram();
+        final Map<String, Histogram> latencyByKind = new HashMap<>();
         long successes;
         long errors;
     }
 
-    private static ClientTally drive(Publisher publisher, long measureFrom, long measureUntil,
+    private static ClientTally drive(LoadClient client, long measureFrom, long measureUntil,
                                      AtomicReference<String> firstError) {
         ClientTally tally = new ClientTally();
         for (long start = System.nanoTime(); start < measureUntil; start = System.nanoTime()) {
+            String kind;
             try {
-                publisher.publishOnce();
+                kind = client.send();
             } catch (Exception e) {
                 firstError.compareAndSet(null, e.toString());
                 tally.errors++;
@@ -86,7 +97,8 @@ final class ClosedLoop {
             }
             tally.successes++;
             if (start >= measureFrom) {
-                tally.latency.recordValue(Math.min(System.nanoTime() - start, HIGHEST_TRACKABLE_NANOS));
+                tally.latencyByKind.computeIfAbsent(kind, k -> newHistogram())
+                        .recordValue(Math.min(System.nanoTime() - start, HIGHEST_TRACKABLE_NANOS));
             }
         }
         return tally;
@@ -99,23 +111,23 @@ final class ClosedLoop {
         }
     }
 
-    private List<Publisher> open(Publisher.Factory factory) {
-        List<Publisher> publishers = new ArrayList<>();
+    private List<LoadClient> open(LoadClient.Factory factory) {
+        List<LoadClient> opened = new ArrayList<>();
         try {
             for (int i = 0; i < clients; i++) {
-                publishers.add(factory.open(i));
+                opened.add(factory.open(i));
             }
-            return publishers;
+            return opened;
         } catch (Exception e) {
-            closeAll(publishers);
-            throw new IllegalStateException("Cannot open client " + publishers.size(), e);
+            closeAll(opened);
+            throw new IllegalStateException("Cannot open client " + opened.size(), e);
         }
     }
 
-    private static void closeAll(List<Publisher> publishers) {
-        for (Publisher publisher : publishers) {
+    private static void closeAll(List<LoadClient> loadClients) {
+        for (LoadClient client : loadClients) {
             try {
-                publisher.close();
+                client.close();
             } catch (Exception e) {
                 System.err.println("Closing a client failed: " + e);
             }

@@ -1,4 +1,4 @@
-package dev.outbox.bench.analytics;
+package dev.outbox.bench.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,21 +18,21 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /** A consumer group's lag on the topic as the broker sees it: end offsets minus the group's committed offsets. */
-final class GroupLag implements AutoCloseable {
+public final class GroupLag implements AutoCloseable {
 
     /** The group's committed position, summed over partitions, and how far it is behind the topic's end. */
-    record Position(long committed, long lag) {
+    public record Position(long committed, long lag) {
     }
 
     private final Admin admin;
     private final List<TopicPartition> partitions;
 
-    GroupLag(String bootstrapServers, String topic, int partitions) {
+    public GroupLag(String bootstrapServers, String topic, int partitions) {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         this.partitions = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList();
     }
 
-    Position position(String group) throws InterruptedException, ExecutionException, TimeoutException {
+    public Position position(String group) throws InterruptedException, ExecutionException, TimeoutException {
         // Committed offsets first: the end can only have moved on since, so the lag is never negative.
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
@@ -49,7 +49,7 @@ final class GroupLag implements AutoCloseable {
     }
 
     /** Commits the topic's end offsets for a group with no members, so it starts after everything written so far. */
-    void skipToEnd(String group) throws InterruptedException, ExecutionException, TimeoutException {
+    public void skipToEnd(String group) throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetAndMetadata> end = new HashMap<>();
         endOffsets().forEach((partition, offset) -> end.put(partition, new OffsetAndMetadata(offset)));
         admin.alterConsumerGroupOffsets(group, end).all().get(10, TimeUnit.SECONDS);
