@@ -102,8 +102,7 @@ public final class GroupConsumer<E> {
             kafka.subscribe(List.of(settings.topic()), new Rebalance(kafka));
             while (running) {
                 ConsumerRecords<byte[], byte[]> batch = kafka.poll(POLL_TIMEOUT);
-                if (!batch.isEmpty()) {
-                    applyUntilDone(kafka, batch, deadLetters);
+                if (!batch.isEmpty() && applyUntilDone(kafka, batch, deadLetters)) {
                     commitOwned(kafka, batch);
                 }
                 recordLag(kafka);
@@ -117,9 +116,12 @@ public final class GroupConsumer<E> {
         }
     }
 
-    /** Retries the batch with backoff until it is applied: a transient failure must never skip an event. */
-    private void applyUntilDone(KafkaConsumer<byte[], byte[]> kafka, ConsumerRecords<byte[], byte[]> batch,
-                                DeadLetters deadLetters) {
+    /**
+     * Retries the batch with backoff until it is applied: a transient failure must never skip an event. False when
+     * stopped first: the batch was not applied and its offsets must not be committed.
+     */
+    private boolean applyUntilDone(KafkaConsumer<byte[], byte[]> kafka, ConsumerRecords<byte[], byte[]> batch,
+                                   DeadLetters deadLetters) {
         Duration backoff = FIRST_BACKOFF;
         while (running) {
             try {
@@ -129,7 +131,7 @@ public final class GroupConsumer<E> {
                     kafka.resume(kafka.paused());
                 }
                 handlerHealthy = true;
-                return;
+                return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new WakeupException();
@@ -144,6 +146,7 @@ public final class GroupConsumer<E> {
                         ? settings.maxRetryBackoff() : backoff.multipliedBy(2);
             }
         }
+        return false;
     }
 
     private void apply(ConsumerRecords<byte[], byte[]> batch, DeadLetters deadLetters) throws Exception {

@@ -3,11 +3,10 @@ package dev.outbox.search.index;
 import dev.outbox.consumer.EventHandler.Applied;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.lucene.store.AlreadyClosedException;
@@ -51,7 +50,9 @@ public class LiveIndex {
         }
     }
 
-    void close(@Observes ShutdownEvent shutdown) throws IOException {
+    /** After the shutdown observers, so the consumer has stopped applying batches before the index closes. */
+    @PreDestroy
+    void close() throws IOException {
         indexing.lock();
         try {
             current.close();
