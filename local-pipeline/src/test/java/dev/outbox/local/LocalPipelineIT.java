@@ -27,8 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The README's run command ({@code ./run-local}, without its build step) as a real process: the whole pipeline
- * starts, a blog published through the API is counted and found, SIGTERM stops every process and frees every
- * port, the data survives a restart, {@code --reset} empties it, and a service that cannot start is named.
+ * starts, a blog published through the API is counted and found, the demo command converges and reports
+ * freshness, SIGTERM stops every process and frees every port, the data survives a restart, {@code --reset}
+ * empties it, and a service that cannot start is named.
  */
 class LocalPipelineIT {
 
@@ -72,6 +73,7 @@ class LocalPipelineIT {
                 + "\"tags\":[\"kafka\"]}");
         awaitTotalBlogs(author, 1);
         awaitSearchHits("respond", 1);
+        runDemo();
 
         terminate();
         assertEverythingStopped();
@@ -100,6 +102,19 @@ class LocalPipelineIT {
         assertThat(output).contains("blog-app did not start").contains("--- last lines of")
                 .contains("Stopped; data kept in");
         assertEverythingStopped();
+    }
+
+    /** The README's demo command against the running pipeline: it must converge and report freshness. */
+    private void runDemo() throws IOException {
+        ChildProcess demo = ChildProcess.start("demo", List.of("../run-local", "demo", "--blogs=60", "--authors=3",
+                "--clients=2", "--blog-port=" + blogPort, "--search-port=" + searchPort),
+                data.resolveSibling("demo.log"));
+        assertThat(demo.awaitExit(START_DEADLINE)).as(ChildProcess.tail(demo.log())).hasValue(0);
+        assertThat(Files.readString(demo.log()))
+                .contains("published 60/60  counted 60  searchable 60")
+                .contains("Counts and search index converged")
+                .containsPattern("commit → total_blogs updated +p50 \\d+ ms")
+                .containsPattern("commit → searchable +p50 \\d+ ms");
     }
 
     private void start(String... options) throws IOException {

@@ -167,7 +167,7 @@ public class RelayEngine {
                     .notifying(new KafkaSink(producer, routing, progress, maxBatchSize, KAFKA_ACK_TIMEOUT))
                     .build();
             engine.run();
-        } catch (RuntimeException | SQLException | ExecutionException e) {
+        } catch (RuntimeException | SQLException e) {
             error[0] = rootMessage(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -194,16 +194,23 @@ public class RelayEngine {
      * Fails within seconds when the broker is unreachable. Without it the engine's offset store would wait on
      * Kafka indefinitely, and health could only say "starting", not why.
      */
-    private void requireBroker() throws ExecutionException, InterruptedException {
+    private void requireBroker() throws InterruptedException {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) BROKER_PROBE_TIMEOUT.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) BROKER_PROBE_TIMEOUT.toMillis()))) {
             admin.describeCluster().nodes().get(BROKER_PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
-                    + BROKER_PROBE_TIMEOUT.toSeconds() + " s");
+            throw brokerUnreachable("");
+        } catch (ExecutionException e) {
+            // Whichever timeout fires first, the client's own or this wait's, the operator reads the same reason.
+            throw brokerUnreachable(" (" + e.getCause().getMessage() + ")");
         }
+    }
+
+    private IllegalStateException brokerUnreachable(String why) {
+        return new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
+                + BROKER_PROBE_TIMEOUT.toSeconds() + " s" + why);
     }
 
     private Map<String, Object> producerProperties() {

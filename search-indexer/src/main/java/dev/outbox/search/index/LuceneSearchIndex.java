@@ -50,7 +50,8 @@ import java.util.Set;
  * The embedded {@link SearchIndex}: one Lucene index in a directory. A blog is one document keyed by its id and
  * holding its version; a deletion leaves a text-less tombstone with the deleting version, so a stale publish or
  * update arriving later cannot bring the blog back. Each batch is one Lucene commit, and the commit's user data
- * holds the Kafka offsets it covers, so index and offsets can never disagree after a crash.
+ * holds the Kafka offsets it covers, so index and offsets can never disagree after a crash. A batch is searchable
+ * as soon as it is applied, before that commit's fsyncs (as Elasticsearch's refresh precedes its flush).
  */
 final class LuceneSearchIndex implements SearchIndex {
 
@@ -112,9 +113,12 @@ final class LuceneSearchIndex implements SearchIndex {
         } finally {
             searchers.release(searcher);
         }
+        // Searchable first, durable second: the refresh reads the writer's buffer, so readers need not wait for the
+        // commit's fsyncs. A crash in between loses nothing: the offsets move only with the commit, so the batch
+        // is read again and applied again.
+        searchers.maybeRefreshBlocking();
         writer.setLiveCommitData(withOffsets(nextOffsets).entrySet());
         writer.commit();
-        searchers.maybeRefreshBlocking();
         return new Applied(applied, changes.size() - applied);
     }
 

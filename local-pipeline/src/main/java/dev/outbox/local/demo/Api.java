@@ -1,0 +1,79 @@
+package dev.outbox.local.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/** The blog API and the search API, as a client of the running pipeline sees them. */
+final class Api {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final String blogUrl;
+    private final String searchUrl;
+
+    Api(String blogUrl, String searchUrl) {
+        this.blogUrl = blogUrl;
+        this.searchUrl = searchUrl;
+    }
+
+    /** A new author: its id and API token. */
+    record Author(long id, String token) {
+    }
+
+    Author signUp(String handle) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode().put("handle", handle).put("display_name", handle);
+        JsonNode user = send(post("/users", body, null), 201);
+        return new Author(user.get("id").asLong(), user.get("api_token").asText());
+    }
+
+    /** Publishes a blog; returns once blog-app committed it (its 201). */
+    void publish(Author author, String title, String body, List<String> tags)
+            throws IOException, InterruptedException {
+        ObjectNode blog = JSON.createObjectNode().put("title", title).put("body", body);
+        tags.forEach(blog.putArray("tags")::add);
+        send(post("/blogs", blog, author.token()), 201);
+    }
+
+    long totalBlogs(long authorId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(blogUrl + "/users/" + authorId)).timeout(TIMEOUT).build(), 200)
+                .get("total_blogs").asLong();
+    }
+
+    long searchHits(String query) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(searchUrl + "/search?size=1&q="
+                + URLEncoder.encode(query, StandardCharsets.UTF_8))).timeout(TIMEOUT).build(), 200)
+                .get("total_hits").asLong();
+    }
+
+    private HttpRequest post(String path, JsonNode body, String token) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(blogUrl + path)).timeout(TIMEOUT)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (token != null) {
+            request.header("authorization", "Bearer " + token);
+        }
+        return request.build();
+    }
+
+    private JsonNode send(HttpRequest request, int expected) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IOException(request.method() + " " + request.uri() + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+}
