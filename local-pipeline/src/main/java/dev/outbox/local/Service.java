@@ -9,8 +9,4 @@ record Service(String module, int port, Map<String, String> settings) {
     Path jar(Path repository) {
         return repository.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
-
-    String url() {
-        return "http://127.0.0.1:" + port;
-    }
 }
