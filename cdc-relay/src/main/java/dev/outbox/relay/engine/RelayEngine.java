@@ -23,6 +23,8 @@ import org.jboss.logging.Logger;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -182,11 +184,24 @@ public class RelayEngine {
         return new Outcome(streamed[0], error[0]);
     }
 
-    /** The heartbeat's target, created here because the relay owns it; it must exist before the publication. */
+    /**
+     * The heartbeat's target must exist before the publication. Created here when missing; where an administrator
+     * created it (a least-privilege relay user may not create tables), it is only looked up.
+     */
     private void ensureHeartbeatTable() throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("create table if not exists " + relay.heartbeatTable()
-                    + " (id integer primary key, beat_at timestamptz not null)");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement exists = connection.prepareStatement("select to_regclass(?) is not null")) {
+            exists.setString(1, relay.heartbeatTable());
+            try (ResultSet row = exists.executeQuery()) {
+                row.next();
+                if (row.getBoolean(1)) {
+                    return;
+                }
+            }
+            try (Statement create = connection.createStatement()) {
+                create.execute("create table if not exists " + relay.heartbeatTable()
+                        + " (id integer primary key, beat_at timestamptz not null)");
+            }
         }
     }
 

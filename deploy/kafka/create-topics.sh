@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs once per start (compose service kafka-init), idempotent: the topics the services expect. Events are kept
+# forever so search-indexer can rebuild its index from the start (docs/search.md); the broker never auto-creates.
+set -euo pipefail
+topics=/opt/kafka/bin/kafka-topics.sh
+"$topics" --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" --create --if-not-exists --topic "$EVENTS_TOPIC" \
+    --partitions "$EVENTS_PARTITIONS" --replication-factor "$REPLICATION_FACTOR" --config retention.ms=-1
+"$topics" --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" --create --if-not-exists --topic "$DEAD_LETTER_TOPIC" \
+    --partitions 1 --replication-factor "$REPLICATION_FACTOR" --config retention.ms=-1

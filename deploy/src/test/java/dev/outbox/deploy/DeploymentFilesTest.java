@@ -1,0 +1,323 @@
+package dev.outbox.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * No Docker engine runs here, so docker-compose.yml and the Prometheus and Grafana files are checked against the
+ * applications themselves: the environment variables each reads (its application.properties), its HTTP port, the
+ * metric names it registers (its sources), and the files the compose file mounts.
+ */
+class DeploymentFilesTest {
+
+    private static final Path ROOT = Path.of("..");
+    private static final List<String> APPS = List.of("blog-app", "cdc-relay", "analytics-consumer", "search-indexer");
+    /** Read by deploy/Dockerfile's entry point, not by the application. */
+    private static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_OPTS");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+):");
+    private static final Pattern HTTP_PORT = Pattern.compile("quarkus\\.http\\.port=\\$\\{([A-Z0-9_]+):(\\d+)}");
+    private static final Pattern METRIC_IN_QUERY = Pattern.compile("\\b((?:relay|analytics|search)_[a-z_]+)");
+
+    private final Map<String, Object> compose = yaml(ROOT.resolve("docker-compose.yml"));
+    private final Map<String, Object> services = map(compose.get("services"));
+
+    @Test
+    void everyServiceIsBuiltFromItsOwnModuleWithTheSharedDockerfile() {
+        assertThat(services).containsKeys("postgres", "kafka", "kafka-init", "db-setup", "prometheus", "grafana");
+        assertThat(services).containsKeys(APPS.toArray(String[]::new));
+        for (String app : APPS) {
+            Map<String, Object> build = map(service(app).get("build"));
+            assertThat(build.get("context")).as(app).isEqualTo(".");
+            assertThat(ROOT.resolve((String) build.get("dockerfile"))).as(app).isRegularFile();
+            assertThat(map(build.get("args")).get("MODULE")).as(app).isEqualTo(app);
+            assertThat(ROOT.resolve(app).resolve("pom.xml")).isRegularFile();
+        }
+    }
+
+    @Test
+    void everyVariableAnApplicationReadsIsSetAndNoUnknownOneIs() {
+        for (String app : APPS) {
+            Set<String> read = variablesRead(app);
+            Set<String> set = new TreeSet<>(map(service(app).get("environment")).keySet());
+            set.removeAll(IMAGE_VARIABLES);
+            assertThat(set).as("environment of %s", app).isEqualTo(read);
+        }
+    }
+
+    @Test
+    void healthChecksProbeReadinessOnEachApplicationsPortAndTheStartOrderWaitsForThem() {
+        for (String app : APPS) {
+            Map<String, Object> service = service(app);
+            Matcher port = HTTP_PORT.matcher(applicationProperties(app));
+            assertThat(port.find()).as("%s sets quarkus.http.port from a variable", app).isTrue();
+            assertThat(String.valueOf(map(service.get("environment")).get(port.group(1)))).isEqualTo(port.group(2));
+            assertThat(String.join(" ", strings(map(service.get("healthcheck")).get("test"))))
+                    .contains("http://localhost:" + port.group(2) + "/q/health/ready");
+            assertThat(strings(service.get("ports"))).singleElement().asString().endsWith(":" + port.group(2));
+        }
+        services.forEach((name, definition) -> map(map(definition).getOrDefault("depends_on", Map.of()))
+                .forEach((dependency, how) -> {
+                    String condition = (String) map(how).get("condition");
+                    assertThat(services).as("%s depends on %s", name, dependency).containsKey(dependency);
+                    if (condition.equals("service_healthy")) {
+                        assertThat(service(dependency)).as("%s, which %s waits for", dependency, name)
+                                .containsKey("healthcheck");
+                    } else {
+                        assertThat(condition).isEqualTo("service_completed_successfully");
+                        assertThat(service(dependency)).as("one-shot %s", dependency).containsKey("entrypoint");
+                    }
+                }));
+        for (String app : APPS) {
+            Set<String> before = startsAfter(app);
+            if (variablesRead(app).stream().anyMatch(variable -> variable.endsWith("_DB_URL"))) {
+                assertThat(before).as("%s starts after", app).contains("postgres");
+            }
+            if (variablesRead(app).contains("KAFKA_BOOTSTRAP_SERVERS")) {
+                assertThat(before).as("%s starts after", app).contains("kafka", "kafka-init");
+            }
+        }
+        assertThat(startsAfter("cdc-relay")).as("the relay needs blog-app's tables and the publication")
+                .contains("blog-app", "db-setup");
+    }
+
+    @Test
+    void postgresDecodesLogicallyAndTheRelayHasALeastPrivilegeReplicationRole() throws IOException {
+        assertThat(strings(service("postgres").get("command")))
+                .contains("wal_level=logical")
+                .anyMatch(setting -> setting.startsWith("max_slot_wal_keep_size="));
+        String roles = Files.readString(ROOT.resolve("deploy/postgres/initdb/10-roles.sh"));
+        assertThat(roles).contains("create role :\"relay_user\" login replication password")
+                .contains("create role :\"blog_user\" login password")
+                .contains("create role :\"analytics_user\" login password");
+        assertThat(environment("postgres").get("RELAY_DB_USER")).isNotEqualTo(environment("postgres").get("POSTGRES_USER"));
+        assertThat(environment("cdc-relay").get("RELAY_DB_USER")).isEqualTo(environment("postgres").get("RELAY_DB_USER"));
+        assertThat(environment("db-setup").get("RELAY_PUBLICATION_NAME"))
+                .isEqualTo(environment("cdc-relay").get("RELAY_PUBLICATION_NAME"));
+        String setup = Files.readString(ROOT.resolve("deploy/postgres/setup/relay-and-analytics.sql"));
+        // Exactly the tables the relay's filtered publication wants (RelayConfig's defaults), or Debezium alters it.
+        assertThat(setup).contains("create publication %I for table public.outbox, public.relay_heartbeat")
+                .contains("grant select on public.outbox to :\"relay_user\"")
+                .contains("grant select (id, total_blogs), update (total_blogs) on public.users to :\"analytics_user\"");
+        String relayConfig = Files.readString(ROOT.resolve(
+                "cdc-relay/src/main/java/dev/outbox/relay/engine/RelayConfig.java"));
+        assertThat(relayConfig).contains("@WithDefault(\"public.outbox\")").contains("@WithDefault(\"public.relay_heartbeat\")");
+    }
+
+    @Test
+    void noSecretIsBakedIntoAnImageOrWrittenIntoTheComposeFile() throws IOException {
+        assertThat(Files.readAllLines(ROOT.resolve("deploy/Dockerfile")))
+                .filteredOn(line -> line.startsWith("ENV") || line.startsWith("ARG"))
+                .isNotEmpty()
+                .noneMatch(line -> line.toUpperCase().matches(".*(PASSWORD|SECRET|TOKEN).*"));
+        services.forEach((name, definition) -> map(map(definition).getOrDefault("environment", Map.of()))
+                .forEach((variable, value) -> {
+                    if (variable.contains("PASSWORD")) {
+                        assertThat(String.valueOf(value)).as("%s of %s", variable, name).startsWith("${");
+                    }
+                }));
+    }
+
+    @Test
+    void prometheusScrapesEveryApplicationAndAlertsOnSlotAndConsumerLag() {
+        Map<String, Object> prometheus = yaml(ROOT.resolve("deploy/prometheus/prometheus.yml"));
+        Map<String, String> targets = new LinkedHashMap<>();
+        for (Object job : (List<?>) prometheus.get("scrape_configs")) {
+            Map<String, Object> scrape = map(job);
+            assertThat(scrape.get("metrics_path")).isEqualTo("/q/metrics");
+            for (Object config : (List<?>) scrape.get("static_configs")) {
+                strings(map(config).get("targets")).forEach(target -> targets.put(target, (String) scrape.get("job_name")));
+            }
+        }
+        for (String app : APPS) {
+            String port = String.valueOf(environment(app).get(httpPortVariable(app)));
+            assertThat(targets).containsEntry(app + ":" + port, app);
+        }
+        assertThat(strings(prometheus.get("rule_files"))).containsExactly("alerts.yml");
+        assertThat(strings(service("prometheus").get("volumes"))).contains("./deploy/prometheus:/etc/prometheus:ro");
+        assertThat(alertExpressions()).anyMatch(expr -> expr.contains("relay_slot_retained_bytes"))
+                .anyMatch(expr -> expr.contains("relay_slot_active"))
+                .anyMatch(expr -> expr.contains("analytics_consumer_lag"))
+                .anyMatch(expr -> expr.contains("search_consumer_lag"));
+    }
+
+    @Test
+    void alertsAndTheDashboardUseOnlyMetricsTheApplicationsRegister() throws IOException {
+        Set<String> registered = registeredMetrics();
+        List<String> queries = new ArrayList<>(alertExpressions());
+        queries.addAll(dashboardExpressions());
+        for (String query : queries) {
+            Matcher metric = METRIC_IN_QUERY.matcher(query);
+            while (metric.find()) {
+                String name = metric.group(1);
+                assertThat(registered.contains(name) || registered.contains(name.replaceFirst("_total$", "")))
+                        .as("%s in '%s' is registered by an application (registered: %s)", name, query, registered)
+                        .isTrue();
+            }
+        }
+    }
+
+    @Test
+    void grafanaProvisionsThePrometheusDatasourceAndADashboardForOps() throws IOException {
+        Map<String, Object> datasource = map(((List<?>) yaml(
+                ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml")).get("datasources")).get(0));
+        assertThat(datasource.get("url")).isEqualTo("http://prometheus:9090");
+        String dashboards = (String) map(map(((List<?>) yaml(
+                ROOT.resolve("deploy/grafana/provisioning/dashboards/outbox.yml")).get("providers")).get(0))
+                .get("options")).get("path");
+        assertThat(strings(service("grafana").get("volumes"))).contains("./deploy/grafana/dashboards:" + dashboards + ":ro");
+        assertThat(dashboardExpressions())
+                .anyMatch(expr -> expr.contains("relay_slot_lag_bytes"))
+                .anyMatch(expr -> expr.contains("relay_behind_source_ms"))
+                .anyMatch(expr -> expr.contains("rate(relay_events_total"))
+                .anyMatch(expr -> expr.contains("rate(analytics_events_applied_total"))
+                .anyMatch(expr -> expr.contains("rate(search_events_applied_total"))
+                .anyMatch(expr -> expr.contains("uri=\"/blogs\""))
+                .anyMatch(expr -> expr.contains("analytics_consumer_lag"))
+                .anyMatch(expr -> expr.contains("search_consumer_lag"))
+                .anyMatch(expr -> expr.contains("dead_lettered"));
+    }
+
+    @Test
+    void everyFileTheComposeFileMountsExists() {
+        services.forEach((name, definition) -> strings(map(definition).getOrDefault("volumes", List.of())).stream()
+                .filter(volume -> volume.startsWith("./"))
+                .forEach(volume -> assertThat(ROOT.resolve(volume.substring(0, volume.indexOf(':'))))
+                        .as("%s mounts %s", name, volume).exists()));
+        assertThat(ROOT.resolve("deploy/kafka/create-topics.sh")).isExecutable();
+        assertThat(ROOT.resolve("deploy/postgres/initdb/10-roles.sh")).isExecutable();
+    }
+
+    /** Every service this one waits for, directly or through the services it waits for. */
+    private Set<String> startsAfter(String name) {
+        Set<String> all = new HashSet<>();
+        for (String dependency : map(service(name).getOrDefault("depends_on", Map.of())).keySet()) {
+            all.add(dependency);
+            all.addAll(startsAfter(dependency));
+        }
+        return all;
+    }
+
+    private Set<String> variablesRead(String app) {
+        Set<String> variables = new TreeSet<>();
+        Matcher variable = VARIABLE.matcher(applicationProperties(app));
+        while (variable.find()) {
+            variables.add(variable.group(1));
+        }
+        return variables;
+    }
+
+    private String httpPortVariable(String app) {
+        Matcher port = HTTP_PORT.matcher(applicationProperties(app));
+        assertThat(port.find()).isTrue();
+        return port.group(1);
+    }
+
+    /**
+     * Meter names the applications register, in Prometheus form: literal names ("relay.slot.lag.bytes") and the
+     * consumer groups' names joined with GroupConsumer's suffixes.
+     */
+    private static Set<String> registeredMetrics() throws IOException {
+        Set<String> names = new TreeSet<>();
+        Set<String> groupSuffixes = new TreeSet<>();
+        Set<String> groups = new TreeSet<>();
+        for (Path source : javaSources()) {
+            String code = Files.readString(source);
+            Matcher literal = Pattern.compile("\"((?:relay|analytics|search)(?:\\.[a-z]+)+)\"").matcher(code);
+            while (literal.find()) {
+                names.add(literal.group(1).replace('.', '_'));
+            }
+            Matcher suffix = Pattern.compile("settings\\.name\\(\\) \\+ \"((?:\\.[a-z]+)+)\"").matcher(code);
+            while (suffix.find()) {
+                groupSuffixes.add(suffix.group(1).replace('.', '_'));
+            }
+            Matcher group = Pattern.compile("new ConsumerSettings\\(\"([a-z]+)\"").matcher(code);
+            while (group.find()) {
+                groups.add(group.group(1));
+            }
+        }
+        groups.forEach(group -> groupSuffixes.forEach(suffix -> names.add(group + suffix)));
+        return names;
+    }
+
+    private static List<Path> javaSources() throws IOException {
+        List<Path> sources = new ArrayList<>();
+        for (String module : List.of("cdc-relay", "analytics-consumer", "search-indexer", "event-consumer")) {
+            try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
+                files.filter(file -> file.toString().endsWith(".java")).forEach(sources::add);
+            }
+        }
+        return sources;
+    }
+
+    private static List<String> alertExpressions() {
+        List<String> expressions = new ArrayList<>();
+        for (Object group : (List<?>) yaml(ROOT.resolve("deploy/prometheus/alerts.yml")).get("groups")) {
+            for (Object rule : (List<?>) map(group).get("rules")) {
+                expressions.add(String.valueOf(map(rule).get("expr")));
+            }
+        }
+        return expressions;
+    }
+
+    private static List<String> dashboardExpressions() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("deploy/grafana/dashboards/outbox.json").toFile());
+        List<String> expressions = new ArrayList<>();
+        dashboard.get("panels").forEach(panel -> panel.get("targets")
+                .forEach(target -> expressions.add(target.get("expr").asText())));
+        return expressions;
+    }
+
+    private Map<String, Object> service(String name) {
+        return map(services.get(name));
+    }
+
+    private Map<String, Object> environment(String name) {
+        return map(service(name).get("environment"));
+    }
+
+    private static String applicationProperties(String app) {
+        try {
+            return Files.readString(ROOT.resolve(app).resolve("src/main/resources/application.properties"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> yaml(Path file) {
+        try {
+            return new Yaml().load(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        assertThat(value).isInstanceOf(Map.class);
+        return (Map<String, Object>) value;
+    }
+
+    private static List<String> strings(Object value) {
+        assertThat(value).isInstanceOf(List.class);
+        return ((List<?>) value).stream().map(String::valueOf).toList();
+    }
+}
