@@ -172,7 +172,7 @@ public final class LocalPipeline {
 
                   blog API     %s                Swagger UI %s/q/swagger-ui
                   search       http://127.0.0.1:%d/search?q=outbox
-                  relay lag    http://127.0.0.1:%d/lag
+                  relay        http://127.0.0.1:%d/  (status page; raw figures at /lag and /lag/groups)
                   metrics      /q/metrics and /q/health on ports %d (blog-app), %d (cdc-relay), %d (analytics), %d (search)
                   Postgres     %s  user %s, password %s
                   Kafka        %s  topics %s, %s

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** The blog API and the search API, as a client of the running pipeline sees them. */
-final class Api {
+public final class Api {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -24,38 +24,69 @@ final class Api {
     private final String blogUrl;
     private final String searchUrl;
 
-    Api(String blogUrl, String searchUrl) {
+    public Api(String blogUrl, String searchUrl) {
         this.blogUrl = blogUrl;
         this.searchUrl = searchUrl;
     }
 
     /** A new author: its id and API token. */
-    record Author(long id, String token) {
+    public record Author(long id, String token) {
     }
 
-    Author signUp(String handle) throws IOException, InterruptedException {
+    public Author signUp(String handle) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode().put("handle", handle).put("display_name", handle);
         JsonNode user = send(post("/users", body, null), 201);
         return new Author(user.get("id").asLong(), user.get("api_token").asText());
     }
 
-    /** Publishes a blog; returns once blog-app committed it (its 201). */
-    void publish(Author author, String title, String body, List<String> tags)
+    /** Publishes a blog; returns its id once blog-app committed it (its 201). */
+    public long publish(Author author, String title, String body, List<String> tags)
             throws IOException, InterruptedException {
-        ObjectNode blog = JSON.createObjectNode().put("title", title).put("body", body);
-        tags.forEach(blog.putArray("tags")::add);
-        send(post("/blogs", blog, author.token()), 201);
+        return send(post("/blogs", draft(title, body, tags), author.token()), 201).get("id").asLong();
     }
 
-    long totalBlogs(long authorId) throws IOException, InterruptedException {
+    /** Replaces a blog's text; returns its new version. */
+    public long update(Author author, long blogId, String title, String body, List<String> tags)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(blogUrl + "/blogs/" + blogId)).timeout(TIMEOUT)
+                .header("content-type", "application/json")
+                .header("authorization", "Bearer " + author.token())
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(draft(title, body, tags))))
+                .build();
+        return send(request, 200).get("version").asLong();
+    }
+
+    public void delete(Author author, long blogId) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(blogUrl + "/blogs/" + blogId)).timeout(TIMEOUT)
+                .header("authorization", "Bearer " + author.token())
+                .DELETE()
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 204) {
+            throw new IOException("DELETE " + request.uri() + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
+    public long totalBlogs(long authorId) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(blogUrl + "/users/" + authorId)).timeout(TIMEOUT).build(), 200)
                 .get("total_blogs").asLong();
     }
 
-    long searchHits(String query) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(searchUrl + "/search?size=1&q="
-                + URLEncoder.encode(query, StandardCharsets.UTF_8))).timeout(TIMEOUT).build(), 200)
-                .get("total_hits").asLong();
+    public long searchHits(String query) throws IOException, InterruptedException {
+        return search(query).get("total_hits").asLong();
+    }
+
+    /** The first page of {@code GET /search?q=query}, as JSON. */
+    public JsonNode search(String query) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(searchUrl + "/search?q="
+                + URLEncoder.encode(query, StandardCharsets.UTF_8))).timeout(TIMEOUT).build(), 200);
+    }
+
+    private static ObjectNode draft(String title, String body, List<String> tags) {
+        ObjectNode draft = JSON.createObjectNode().put("title", title).put("body", body);
+        tags.forEach(draft.putArray("tags")::add);
+        return draft;
     }
 
     private HttpRequest post(String path, JsonNode body, String token) throws IOException {
