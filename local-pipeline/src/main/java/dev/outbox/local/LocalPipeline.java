@@ -91,14 +91,35 @@ public final class LocalPipeline {
         for (Service service : services()) {
             Path log = settings.logs().resolve(service.module() + ".log");
             QuarkusAppProcess app = step(service.module(), log, () -> {
-                QuarkusAppProcess launched = QuarkusAppProcess.launch(service.module(),
-                        service.jar(settings.repository()), List.of("-Xmx256m"), service.settings(), log,
-                        service.port());
+                QuarkusAppProcess launched = launch(service, log);
                 running.add(launched);
                 return launched.awaitReady(READY_DEADLINE);
             });
             app.assertAlive();
         }
+    }
+
+    /**
+     * SIGKILLs one service, as a crash would, and starts it again on the same port with the same settings (logging
+     * to a new file), as a supervisor would; returns without waiting for it. For the fault runs.
+     */
+    synchronized QuarkusAppProcess killAndRestart(String module) {
+        for (int i = 0; i < running.size(); i++) {
+            Service service = services().get(i);
+            if (service.module().equals(module)) {
+                running.get(i).kill();
+                QuarkusAppProcess restarted = launch(service, settings.logs().resolve(
+                        module + "-" + System.currentTimeMillis() + ".log"));
+                running.set(i, restarted);
+                return restarted;
+            }
+        }
+        throw new IllegalArgumentException("No running service " + module);
+    }
+
+    private QuarkusAppProcess launch(Service service, Path log) {
+        return QuarkusAppProcess.launch(service.module(), service.jar(settings.repository()), List.of("-Xmx256m"),
+                service.settings(), log, service.port());
     }
 
     /** Blocks while every part runs; returns an exception naming the first part that stopped. */

@@ -1,0 +1,181 @@
+package dev.outbox.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outbox.local.demo.Api;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Publishes, updates and deletes through the HTTP API and keeps the truth they leave, then checks that every view
+ * downstream shows exactly that truth: each author's total_blogs, the search index (the live blogs, each at its
+ * latest text; old and deleted text gone) and the topic (every committed write, by blog, version and type).
+ */
+final class Workload {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A blog as last written; {@code word} is in its current text and nowhere else. */
+    record Blog(long id, Api.Author author, long version, String word, boolean live) {
+    }
+
+    /** What the views showed once they converged; duplicates are extra deliveries seen on the topic. */
+    record Outcome(int writes, long liveBlogs, long duplicatesOnTopic) {
+    }
+
+    private final Api api;
+    private final List<Api.Author> authors;
+    private final Map<Long, Blog> blogs = new ConcurrentHashMap<>();
+    private final Set<String> staleWords = ConcurrentHashMap.newKeySet();
+    private final Set<String> writes = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger done = new AtomicInteger();
+
+    private Workload(Api api, List<Api.Author> authors) {
+        this.api = api;
+        this.authors = authors;
+    }
+
+    static Workload signUp(Api api, String prefix, int authors) throws Exception {
+        List<Api.Author> signedUp = new ArrayList<>();
+        for (int i = 0; i < authors; i++) {
+            signedUp.add(api.signUp(prefix + "_" + i));
+        }
+        return new Workload(api, signedUp);
+    }
+
+    /** Operations completed so far, for timing faults. */
+    int done() {
+        return done.get();
+    }
+
+    /**
+     * Runs {@code operations} random writes (60 % publish, 25 % update, 15 % delete) on {@code threads} threads,
+     * each owning every {@code threads}-th author, so no two threads write the same blog.
+     */
+    void run(int operations, int threads, long seed) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Void>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                List<Api.Author> mine = IntStream.range(0, authors.size()).filter(i -> i % threads == thread)
+                        .mapToObj(authors::get).toList();
+                int share = operations / threads + (thread < operations % threads ? 1 : 0);
+                Random random = new Random(seed + thread);
+                workers.add(pool.submit(() -> {
+                    for (int i = 0; i < share; i++) {
+                        write(mine, random);
+                        done.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Void> worker : workers) {
+                worker.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void write(List<Api.Author> mine, Random random) throws Exception {
+        Api.Author author = mine.get(random.nextInt(mine.size()));
+        List<Blog> live = blogs.values().stream().filter(blog -> blog.live() && blog.author().equals(author)).toList();
+        int dice = random.nextInt(100);
+        if (live.isEmpty() || dice < 60) {
+            String word = word();
+            long id = api.publish(author, "Post " + word, "Body of " + word, List.of());
+            blogs.put(id, new Blog(id, author, 1, word, true));
+            writes.add(id + "@1:BlogPublished");
+            return;
+        }
+        Blog blog = live.get(random.nextInt(live.size()));
+        staleWords.add(blog.word());
+        if (dice < 85) {
+            String word = word();
+            long version = api.update(author, blog.id(), "Revised " + word, "Now " + word, List.of());
+            blogs.put(blog.id(), new Blog(blog.id(), author, version, word, true));
+            writes.add(blog.id() + "@" + version + ":BlogUpdated");
+        } else {
+            api.delete(author, blog.id());
+            blogs.put(blog.id(), new Blog(blog.id(), author, blog.version() + 1, null, false));
+            writes.add(blog.id() + "@" + (blog.version() + 1) + ":BlogDeleted");
+        }
+    }
+
+    /** Waits until counts, index and topic show the truth; fails with the first difference at the deadline. */
+    Outcome awaitConverged(String kafkaBootstrapServers, Duration deadline) throws Exception {
+        List<Blog> live = blogs.values().stream().filter(Blog::live).toList();
+        await("every author's total_blogs").atMost(deadline).untilAsserted(() -> {
+            for (Api.Author author : authors) {
+                assertThat(api.totalBlogs(author.id())).as("total_blogs of %d", author.id())
+                        .isEqualTo(live.stream().filter(blog -> blog.author().equals(author)).count());
+            }
+        });
+        // A blank query lists every live blog in the index.
+        await("the search index").atMost(deadline).until(() -> api.searchHits("") == live.size());
+        await("each blog at its latest version").atMost(deadline).untilAsserted(() -> {
+            for (Blog blog : live) {
+                JsonNode found = api.search(blog.word());
+                assertThat(found.get("total_hits").asLong()).as("hits for %s", blog.word()).isEqualTo(1);
+                assertThat(found.at("/results/0/blog_id").asLong()).isEqualTo(blog.id());
+                assertThat(found.at("/results/0/version").asLong()).isEqualTo(blog.version());
+            }
+            for (String stale : staleWords) {
+                assertThat(api.searchHits(stale)).as("old or deleted text %s", stale).isZero();
+            }
+        });
+        Map<String, Integer> onTopic = writesOnTopic(kafkaBootstrapServers, deadline);
+        assertThat(onTopic.keySet()).as("every committed write on the topic").containsAll(writes);
+        return new Outcome(writes.size(), live.size(),
+                onTopic.values().stream().mapToLong(copies -> copies - 1).sum());
+    }
+
+    /** Reads the topic from the start until every write is there; "blog@version:type" → copies seen. */
+    private Map<String, Integer> writesOnTopic(String bootstrapServers, Duration deadline) {
+        Map<String, Integer> seen = new HashMap<>();
+        try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = IntStream.range(0, 3)
+                    .mapToObj(p -> new TopicPartition(LocalPipeline.TOPIC, p)).toList();
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            await("every write on the topic").atMost(deadline).until(() -> {
+                for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(200))) {
+                    JsonNode event = JSON.readTree(record.value());
+                    seen.merge(event.get("blog_id").asLong() + "@" + event.get("version").asLong() + ":"
+                            + event.get("event_type").asText(), 1, Integer::sum);
+                }
+                return seen.keySet().containsAll(writes);
+            });
+        }
+        return seen;
+    }
+
+    private static String word() {
+        return "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+}
