@@ -3,12 +3,24 @@ package dev.outbox.local;
 import dev.outbox.local.demo.Api;
 import dev.outbox.testsupport.process.LoopbackPorts;
 import dev.outbox.testsupport.process.WorkDirectory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
@@ -18,8 +30,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The four services as real processes on embedded Postgres and Kafka (LocalPipeline, in this JVM), under writes
- * through the HTTP API: quietly, and with the relay SIGKILLed at random moments. Every view must end up showing
- * exactly the truth the workload kept (see {@link Workload}). {@code -Pfaults} runs the fault runs at 20,000
+ * through the HTTP API: quietly, with the relay or the consumers SIGKILLed at random moments, and with poison
+ * events injected. Every view must end up showing exactly the truth the workload kept (see {@link Workload}). {@code -Pfaults} runs the fault runs at 20,000
  * operations instead of the default run's short version.
  */
 class PipelineEndToEndIT {
@@ -53,11 +65,66 @@ class PipelineEndToEndIT {
     @Test
     void theRelayKilledThreeTimesUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
         start("relay_kills");
-        Workload workload = Workload.signUp(api, "rk", 20);
-        Random random = new Random(11);
-        List<Integer> killAt = new TreeSet<>(IntStream.range(0, 3)
-                .mapToObj(i -> FAULT_RUN_OPERATIONS / 10 + random.nextInt(FAULT_RUN_OPERATIONS * 7 / 10))
-                .toList()).stream().toList();
+        List<Integer> at = faultMoments(3, 11);
+
+        Workload.Outcome outcome = underLoad(at, moment -> pipeline.killAndRestart("cdc-relay").awaitReady());
+
+        System.out.printf("relay killed at operations %s of %d: %s%n", at, FAULT_RUN_OPERATIONS, outcome);
+    }
+
+    @Test
+    void eachConsumerKilledTwiceUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
+        start("consumer_kills");
+        List<Integer> at = faultMoments(4, 17);
+
+        Workload.Outcome outcome = underLoad(at, moment -> pipeline.killAndRestart(
+                at.indexOf(moment) % 2 == 0 ? "analytics-consumer" : "search-indexer").awaitReady());
+
+        System.out.printf("analytics and search killed in turn at operations %s of %d: %s%n", at,
+                FAULT_RUN_OPERATIONS, outcome);
+    }
+
+    @Test
+    void poisonEventsInjectedUnderLoadGoToTheDeadLetterTopicAndNothingBehindThemStalls() throws Exception {
+        start("poison");
+        List<Integer> at = faultMoments(5, 23);
+        List<String> poison = List.of("{not json", "{\"event_type\": \"BlogLiked\", \"blog_id\": 1}",
+                "{\"event_type\": \"BlogPublished\", \"blog_id\": \"one\"}", "[]");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka()), new StringSerializer(), new StringSerializer())) {
+
+            Workload.Outcome outcome = underLoad(at, moment -> {
+                for (String value : poison) {
+                    producer.send(new ProducerRecord<>(LocalPipeline.TOPIC, "poison", value)).get();
+                }
+            });
+
+            int injected = at.size() * poison.size();
+            await("both groups' dead letters").atMost(DEADLINE)
+                    .until(() -> deadLettersByGroup().values().stream().allMatch(count -> count == injected)
+                            && deadLettersByGroup().size() == 2);
+            System.out.printf("%d poison events injected at operations %s of %d, dead-lettered by %s: %s%n",
+                    injected, at, FAULT_RUN_OPERATIONS, deadLettersByGroup(), outcome);
+        }
+    }
+
+    /** {@code count} distinct moments, in operations, spread over the middle of the run. */
+    private static List<Integer> faultMoments(int count, long seed) {
+        Random random = new Random(seed);
+        TreeSet<Integer> moments = new TreeSet<>();
+        while (moments.size() < count) {
+            moments.add(FAULT_RUN_OPERATIONS / 10 + random.nextInt(FAULT_RUN_OPERATIONS * 8 / 10));
+        }
+        return List.copyOf(moments);
+    }
+
+    private interface Fault {
+        void inject(int moment) throws Exception;
+    }
+
+    /** Runs the workload on 4 threads, injecting the fault as it passes each moment, then awaits the truth. */
+    private Workload.Outcome underLoad(List<Integer> moments, Fault fault) throws Exception {
+        Workload workload = Workload.signUp(api, "load", 20);
         Thread load = new Thread(() -> {
             try {
                 workload.run(FAULT_RUN_OPERATIONS, 4, 13);
@@ -66,16 +133,34 @@ class PipelineEndToEndIT {
             }
         }, "workload");
         load.start();
-        for (int at : killAt) {
-            await("operation " + at).atMost(DEADLINE).until(() -> workload.done() >= at || !load.isAlive());
-            pipeline.killAndRestart("cdc-relay").awaitReady();
+        for (int moment : moments) {
+            await("operation " + moment).atMost(DEADLINE).until(() -> workload.done() >= moment || !load.isAlive());
+            fault.inject(moment);
         }
         load.join(DEADLINE.toMillis());
         assertThat(workload.done()).as("operations completed").isEqualTo(FAULT_RUN_OPERATIONS);
+        return workload.awaitConverged(kafka(), DEADLINE);
+    }
 
-        Workload.Outcome outcome = workload.awaitConverged(kafka(), DEADLINE);
-
-        System.out.printf("relay killed at operations %s of %d: %s%n", killAt, FAULT_RUN_OPERATIONS, outcome);
+    /** Records on the dead-letter topic per consumer group (header dlq.consumer.group). */
+    private Map<String, Integer> deadLettersByGroup() {
+        Map<String, Integer> byGroup = new HashMap<>();
+        try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+                new StringDeserializer())) {
+            TopicPartition partition = new TopicPartition(LocalPipeline.DEAD_LETTER_TOPIC, 0);
+            reader.assign(List.of(partition));
+            reader.seekToBeginning(List.of(partition));
+            long end = reader.endOffsets(List.of(partition)).get(partition);
+            while (reader.position(partition) < end) {
+                for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(200))) {
+                    byGroup.merge(new String(record.headers().lastHeader("dlq.consumer.group").value(),
+                            StandardCharsets.UTF_8), 1, Integer::sum);
+                }
+            }
+        }
+        return byGroup;
     }
 
     private void start(String name) {

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -165,14 +166,25 @@ final class Workload {
             reader.seekToBeginning(partitions);
             await("every write on the topic").atMost(deadline).until(() -> {
                 for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(200))) {
-                    JsonNode event = JSON.readTree(record.value());
-                    seen.merge(event.get("blog_id").asLong() + "@" + event.get("version").asLong() + ":"
-                            + event.get("event_type").asText(), 1, Integer::sum);
+                    JsonNode event = readable(record.value());
+                    if (event != null && event.has("blog_id") && event.has("version") && event.has("event_type")) {
+                        seen.merge(event.get("blog_id").asLong() + "@" + event.get("version").asLong() + ":"
+                                + event.get("event_type").asText(), 1, Integer::sum);
+                    }
                 }
                 return seen.keySet().containsAll(writes);
             });
         }
         return seen;
+    }
+
+    /** The event, or null for a record that is not JSON (a fault run may inject such poison). */
+    private static JsonNode readable(String value) {
+        try {
+            return JSON.readTree(value);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static String word() {
