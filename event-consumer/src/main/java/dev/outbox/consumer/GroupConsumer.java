@@ -102,8 +102,11 @@ public final class GroupConsumer<E> {
             kafka.subscribe(List.of(settings.topic()), new Rebalance(kafka));
             while (running) {
                 ConsumerRecords<byte[], byte[]> batch = kafka.poll(POLL_TIMEOUT);
-                if (!batch.isEmpty() && applyUntilDone(kafka, batch, deadLetters)) {
-                    commitOwned(kafka, batch);
+                if (!batch.isEmpty()) {
+                    Map<TopicPartition, Long> next = nextOffsets(batch);
+                    if (applyUntilDone(kafka, batch, next, deadLetters)) {
+                        commitOwned(kafka, next);
+                    }
                 }
                 recordLag(kafka);
             }
@@ -121,11 +124,11 @@ public final class GroupConsumer<E> {
      * stopped first: the batch was not applied and its offsets must not be committed.
      */
     private boolean applyUntilDone(KafkaConsumer<byte[], byte[]> kafka, ConsumerRecords<byte[], byte[]> batch,
-                                   DeadLetters deadLetters) {
+                                   Map<TopicPartition, Long> next, DeadLetters deadLetters) {
         Duration backoff = FIRST_BACKOFF;
         while (running) {
             try {
-                apply(batch, deadLetters);
+                apply(batch, next, deadLetters);
                 if (!handlerHealthy) {
                     LOG.info("Applying events again");
                     kafka.resume(kafka.paused());
@@ -149,7 +152,8 @@ public final class GroupConsumer<E> {
         return false;
     }
 
-    private void apply(ConsumerRecords<byte[], byte[]> batch, DeadLetters deadLetters) throws Exception {
+    private void apply(ConsumerRecords<byte[], byte[]> batch, Map<TopicPartition, Long> next, DeadLetters deadLetters)
+            throws Exception {
         List<E> events = new ArrayList<>(batch.count());
         List<DeadLetters.Poison> poisons = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
@@ -160,7 +164,7 @@ public final class GroupConsumer<E> {
             }
         }
         deadLetters.send(poisons);
-        EventHandler.Applied outcome = handler.apply(events, nextOffsets(batch));
+        EventHandler.Applied outcome = handler.apply(events, next);
         applied.increment(outcome.applied());
         skipped.increment(outcome.skipped());
         deadLettered.increment(poisons.size());
@@ -178,15 +182,15 @@ public final class GroupConsumer<E> {
     }
 
     /** Commits the batch's next offsets for the partitions still owned; a revoked one is redelivered and skipped. */
-    private static void commitOwned(KafkaConsumer<byte[], byte[]> kafka, ConsumerRecords<byte[], byte[]> batch) {
-        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-        Set<TopicPartition> owned = kafka.assignment();
-        nextOffsets(batch).forEach((partition, offset) -> {
-            if (owned.contains(partition)) {
-                next.put(partition, new OffsetAndMetadata(offset));
+    private static void commitOwned(KafkaConsumer<byte[], byte[]> kafka, Map<TopicPartition, Long> next) {
+        Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>();
+        Set<TopicPartition> assignment = kafka.assignment();
+        next.forEach((partition, offset) -> {
+            if (assignment.contains(partition)) {
+                owned.put(partition, new OffsetAndMetadata(offset));
             }
         });
-        kafka.commitSync(next);
+        kafka.commitSync(owned);
     }
 
     /** {@code currentLag} uses what the last fetch learned, so this costs no round trip to the broker. */

@@ -14,11 +14,13 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code ./run-local}: Postgres (embedded binaries, logical decoding on), a KRaft Kafka broker and the four
@@ -229,7 +231,7 @@ public final class LocalPipeline {
                     }
                 }
             }
-        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+        } catch (InterruptedException | TimeoutException e) {
             throw new IllegalStateException("Cannot create the topics", e);
         }
     }
@@ -257,7 +259,7 @@ public final class LocalPipeline {
     }
 
     private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
-        Map<String, String> all = new java.util.HashMap<>(a);
+        Map<String, String> all = new HashMap<>(a);
         all.putAll(b);
         return Map.copyOf(all);
     }

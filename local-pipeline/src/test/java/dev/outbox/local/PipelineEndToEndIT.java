@@ -101,8 +101,8 @@ class PipelineEndToEndIT {
 
             int injected = at.size() * poison.size();
             await("both groups' dead letters").atMost(DEADLINE)
-                    .until(() -> deadLettersByGroup().values().stream().allMatch(count -> count == injected)
-                            && deadLettersByGroup().size() == 2);
+                    .until(this::deadLettersByGroup, byGroup -> byGroup.size() == 2
+                            && byGroup.values().stream().allMatch(count -> count == injected));
             System.out.printf("%d poison events injected at operations %s of %d, dead-lettered by %s: %s%n",
                     injected, at, FAULT_RUN_OPERATIONS, deadLettersByGroup(), outcome);
         }

@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -176,9 +178,9 @@ public final class Demo {
     private void awaitProbes(Future<?> probes, ExecutorService workers) throws InterruptedException, IOException {
         try {
             probes.get(PROBE_DEADLINE.toSeconds() * 2, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IOException(e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IOException("the probes did not finish", e);
         } finally {
             workers.shutdownNow();
@@ -189,7 +191,7 @@ public final class Demo {
         for (Future<?> client : load) {
             try {
                 client.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new IOException(e.getCause().getMessage(), e.getCause());
             }
         }
