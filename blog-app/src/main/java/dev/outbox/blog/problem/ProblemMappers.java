@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Turns every failure into an RFC 9457 problem; nothing leaves this API as HTML or a bare status. */
@@ -22,6 +23,8 @@ public class ProblemMappers {
     /** How long a client should wait before retrying when the database is unreachable. */
     private static final String RETRY_AFTER_SECONDS = "2";
     private static final String CONNECTION_EXCEPTION_CLASS = "08";
+    /** admin_shutdown, crash_shutdown, cannot_connect_now: Postgres is stopping, restarting or starting up. */
+    private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
     private static final String UNIQUE_VIOLATION = "23505";
 
     @ServerExceptionMapper
@@ -52,7 +55,8 @@ public class ProblemMappers {
         if (isDatabaseUnreachable(e)) {
             LOG.warnf("Database unreachable while serving %s: %s", uri.getPath(), e.getMessage());
             return respond(Problem.of(ProblemType.UNAVAILABLE, 503,
-                            "The database is unreachable; nothing was written. Retry after the delay given."),
+                            "The database is unreachable; nothing was written. Retry after the delay given (a publish "
+                                    + "retried with the same Idempotency-Key never publishes twice)."),
                     Map.of(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS), uri);
         }
         if (sqlState(e).equals(UNIQUE_VIOLATION)) {
@@ -80,14 +84,18 @@ public class ProblemMappers {
         return Problem.of(ProblemType.MALFORMED_JSON, 400, "The body could not be parsed as JSON" + where);
     }
 
-    /** Connection failures (SQL state class 08) and pool acquisition timeouts mean "try again", not "bug". */
+    /**
+     * Connection failures (SQL state class 08), a server shutting down or starting up, and pool acquisition timeouts
+     * mean "try again", not "bug".
+     */
     private static boolean isDatabaseUnreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException) {
                 return true;
             }
         }
-        return sqlState(e).startsWith(CONNECTION_EXCEPTION_CLASS);
+        String state = sqlState(e);
+        return state.startsWith(CONNECTION_EXCEPTION_CLASS) || SERVER_GOING_AWAY.contains(state);
     }
 
     /** The SQL state of the first SQLException in the cause chain, or "" when there is none. */
