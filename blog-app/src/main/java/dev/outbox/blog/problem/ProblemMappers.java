@@ -11,10 +11,17 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Turns every failure into an RFC 9457 problem; nothing leaves this API as HTML or a bare status. */
 public class ProblemMappers {
@@ -88,24 +95,39 @@ public class ProblemMappers {
      * Connection failures (SQL state class 08), a server shutting down or starting up, and pool acquisition timeouts
      * mean "try again", not "bug".
      */
-    private static boolean isDatabaseUnreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
-                return true;
-            }
+    static boolean isDatabaseUnreachable(Throwable e) {
+        if (causes(e).anyMatch(SQLTransientConnectionException.class::isInstance)) {
+            return true;
         }
         String state = sqlState(e);
         return state.startsWith(CONNECTION_EXCEPTION_CLASS) || SERVER_GOING_AWAY.contains(state);
     }
 
-    /** The SQL state of the first SQLException in the cause chain, or "" when there is none. */
+    /** The SQL state of the first SQLException among the causes, or "" when there is none. */
     private static String sqlState(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
+        return causes(e).filter(SQLException.class::isInstance).map(t -> ((SQLException) t).getSQLState())
+                .filter(Objects::nonNull).findFirst().orElse("");
+    }
+
+    /**
+     * The exception, its causes and their suppressed exceptions; causes first. A failed commit reports the driver's
+     * exception only as suppressed by the transaction manager's RollbackException.
+     */
+    private static Stream<Throwable> causes(Throwable e) {
+        List<Throwable> all = new ArrayList<>();
+        Deque<Throwable> pending = new ArrayDeque<>(List.of(e));
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        while (!pending.isEmpty()) {
+            Throwable t = pending.pop();
+            if (seen.add(t)) {
+                all.add(t);
+                List.of(t.getSuppressed()).forEach(pending::push);
+                if (t.getCause() != null) {
+                    pending.push(t.getCause());
+                }
             }
         }
-        return "";
+        return all.stream();
     }
 
     private static Response respond(Problem problem, Map<String, String> headers, UriInfo uri) {
