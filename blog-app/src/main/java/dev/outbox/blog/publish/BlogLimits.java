@@ -19,4 +19,8 @@ public interface BlogLimits {
 
     @WithDefault("32")
     int maxTagLength();
+
+    /** Blogs in one {@code POST /blogs/import}: one transaction, so one burst of events for the relay. */
+    @WithDefault("500")
+    int maxImportBlogs();
 }

@@ -10,6 +10,7 @@ import jakarta.transaction.Transactional;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,7 +43,24 @@ public class BlogPublishing {
                 return new Published(BlogView.of(Blog.findById(earlier.get())), true);
             }
         }
+        Blog blog = persistWithEvent(authorId, draft, now());
+        idempotencyKey.ifPresent(key -> idempotencyKeys.complete(authorId, key, blog.id));
+        return new Published(BlogView.of(blog), false);
+    }
+
+    /** Publishes every draft in one transaction: all of them with their events, or nothing. */
+    @Transactional
+    public List<BlogView> importAll(long authorId, BlogImport request) {
+        List<BlogDraft> drafts = validated(request);
         Instant now = now();
+        List<BlogView> imported = new ArrayList<>(drafts.size());
+        for (BlogDraft draft : drafts) {
+            imported.add(BlogView.of(persistWithEvent(authorId, draft, now)));
+        }
+        return imported;
+    }
+
+    private Blog persistWithEvent(long authorId, BlogDraft draft, Instant now) {
         Blog blog = new Blog();
         blog.authorId = authorId;
         blog.title = draft.title();
@@ -54,8 +72,7 @@ public class BlogPublishing {
         blog.updatedAt = now;
         blog.persist(); // the identity column inserts the row at once; the outbox append flushes the rest
         outbox.append(BlogPublished.of(blog, now));
-        idempotencyKey.ifPresent(key -> idempotencyKeys.complete(authorId, key, blog.id));
-        return new Published(BlogView.of(blog), false);
+        return blog;
     }
 
     @Transactional
@@ -78,6 +95,28 @@ public class BlogPublishing {
         blog.version++;
         blog.updatedAt = now();
         outbox.append(BlogDeleted.of(blog, blog.updatedAt));
+    }
+
+    private List<BlogDraft> validated(BlogImport request) {
+        List<BlogDraft> drafts = request == null || request.blogs() == null ? List.of() : request.blogs();
+        if (drafts.isEmpty() || drafts.size() > limits.maxImportBlogs()) {
+            throw ProblemException.invalid(List.of(new FieldError("blogs",
+                    "must hold 1 to " + limits.maxImportBlogs() + " blogs; split a larger import")));
+        }
+        List<FieldError> violations = new ArrayList<>();
+        for (int i = 0; i < drafts.size(); i++) {
+            String at = "blogs[" + i + "]";
+            if (drafts.get(i) == null) {
+                violations.add(new FieldError(at, "must be a JSON object with title and body"));
+            } else {
+                drafts.get(i).violations(limits).forEach(error -> violations.add(
+                        new FieldError(at + "." + error.field(), error.reason())));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw ProblemException.invalid(violations);
+        }
+        return drafts.stream().map(BlogDraft::normalised).toList();
     }
 
     private BlogDraft validated(BlogDraft request) {

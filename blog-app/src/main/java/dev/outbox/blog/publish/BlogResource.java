@@ -1,6 +1,7 @@
 package dev.outbox.blog.publish;
 
 import dev.outbox.blog.auth.ApiTokens;
+import dev.outbox.blog.problem.Problem.FieldError;
 import dev.outbox.blog.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -53,6 +55,26 @@ public class BlogResource {
             response.header("Idempotent-Replayed", "true");
         }
         return response.build();
+    }
+
+    /**
+     * Publishes up to {@code blog.limits.max-import-blogs} drafts at once (an author moving their archive here): all
+     * of them with their events in one transaction, or none. No Idempotency-Key: a key names one blog.
+     */
+    @Transactional
+    @POST
+    @Path("/import")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response importBlogs(BlogImport request, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
+                                HttpHeaders headers) {
+        long authorId = tokens.requireUser(headers);
+        if (idempotencyKey != null) {
+            throw ProblemException.invalid(List.of(new FieldError(IDEMPOTENCY_KEY,
+                    "is not supported by an import, which is all or nothing: after an unknown outcome, "
+                            + "list GET /users/{id}/blogs before retrying")));
+        }
+        return Response.status(Response.Status.CREATED)
+                .entity(new ImportedBlogs(publishing.importAll(authorId, request))).build();
     }
 
     @GET

@@ -15,6 +15,7 @@ class BlogDraftTest {
         public int maxBodyLength() { return 20; }
         public int maxTags() { return 2; }
         public int maxTagLength() { return 5; }
+        public int maxImportBlogs() { return 3; }
     };
 
     @Test

@@ -80,7 +80,8 @@ class DatabaseOutageIT {
 
     private static int waitingForALock(Connection admin) throws SQLException {
         try (Statement sql = admin.createStatement();
-             ResultSet count = sql.executeQuery("select count(*) from pg_stat_activity where wait_event_type = 'Lock'")) {
+             ResultSet count = sql.executeQuery(
+                     "select count(*) from pg_stat_activity where wait_event_type = 'Lock'")) {
             count.next();
             return count.getInt(1);
         }
