@@ -54,6 +54,18 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void everyLongRunningServiceIsRestartedWhenItExitsAndNoOneShotIs() {
+        for (String name : services.keySet()) {
+            Object restart = service(name).get("restart");
+            if (List.of("kafka-init", "db-setup").contains(name)) {
+                assertThat(restart).as("one-shot %s", name).isNull();
+            } else {
+                assertThat(restart).as("restart policy of %s", name).isEqualTo("unless-stopped");
+            }
+        }
+    }
+
+    @Test
     void everyVariableAnApplicationReadsIsSetAndNoUnknownOneIs() {
         for (String app : APPS) {
             Set<String> read = variablesRead(app);
