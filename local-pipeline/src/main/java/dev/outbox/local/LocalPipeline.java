@@ -13,11 +13,17 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,15 +44,21 @@ public final class LocalPipeline {
     private static final int PARTITIONS = 3;
     private static final Duration READY_DEADLINE = Duration.ofMinutes(3);
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+    private static final int MAX_RESTARTS = 5;
+    private static final Duration RESTART_WINDOW = Duration.ofMinutes(5);
 
     private final LocalSettings settings;
     private final PrintStream out;
-    private final List<QuarkusAppProcess> running = new ArrayList<>();
+    /** Module → its current process, in start order; a crashed service is replaced by its restart. */
+    private final Map<String, QuarkusAppProcess> running = new LinkedHashMap<>();
+    /** Services stopped on purpose (stopService): not restarted until startService. */
+    private final Set<String> held = new HashSet<>();
+    private final Map<String, Deque<Instant>> restarts = new HashMap<>();
     private EmbeddedPostgresServer postgres;
     private EmbeddedKafkaBroker kafka;
     private boolean stopped;
 
-    LocalPipeline(LocalSettings settings, PrintStream out) {
+    public LocalPipeline(LocalSettings settings, PrintStream out) {
         this.settings = settings;
         this.out = out;
     }
@@ -74,7 +86,7 @@ public final class LocalPipeline {
         System.exit(1);
     }
 
-    void start() {
+    public void start() {
         if (settings.reset()) {
             out.println("Deleting " + settings.data() + " (--reset)");
             WorkDirectory.deleteRecursively(settings.data());
@@ -94,7 +106,9 @@ public final class LocalPipeline {
             Path log = settings.logs().resolve(service.module() + ".log");
             QuarkusAppProcess app = step(service.module(), log, () -> {
                 QuarkusAppProcess launched = launch(service, log);
-                running.add(launched);
+                synchronized (this) {
+                    running.put(service.module(), launched);
+                }
                 return launched.awaitReady(READY_DEADLINE);
             });
             app.assertAlive();
@@ -105,18 +119,72 @@ public final class LocalPipeline {
      * SIGKILLs one service, as a crash would, and starts it again on the same port with the same settings (logging
      * to a new file), as a supervisor would; returns without waiting for it. For the fault runs.
      */
-    synchronized QuarkusAppProcess killAndRestart(String module) {
-        for (int i = 0; i < running.size(); i++) {
-            Service service = services().get(i);
-            if (service.module().equals(module)) {
-                running.get(i).kill();
-                QuarkusAppProcess restarted = launch(service, settings.logs().resolve(
-                        module + "-" + System.currentTimeMillis() + ".log"));
-                running.set(i, restarted);
-                return restarted;
-            }
+    public synchronized QuarkusAppProcess killAndRestart(String module) {
+        process(module).kill();
+        return relaunch(module);
+    }
+
+    /** Stops one service in an orderly way (SIGTERM) and keeps it stopped until {@link #startService}. */
+    public synchronized void stopService(String module) {
+        held.add(module);
+        process(module).stop();
+    }
+
+    /** SIGKILLs one service, as a crash would, and keeps it down until {@link #startService}. */
+    public synchronized void killService(String module) {
+        held.add(module);
+        process(module).kill();
+    }
+
+    /** Starts a service stopped or killed on purpose; returns without waiting for it to be ready. */
+    public synchronized QuarkusAppProcess startService(String module) {
+        if (process(module).isAlive()) {
+            throw new IllegalStateException(module + " is running");
         }
-        throw new IllegalArgumentException("No running service " + module);
+        held.remove(module);
+        return relaunch(module);
+    }
+
+    /** The current process of a service, e.g. to read its resident memory. */
+    public synchronized QuarkusAppProcess process(String module) {
+        QuarkusAppProcess process = running.get(module);
+        if (process == null) {
+            throw new IllegalArgumentException("No service " + module + "; there are " + running.keySet());
+        }
+        return process;
+    }
+
+    /**
+     * Stops Postgres or Kafka in an orderly way (Postgres: fast shutdown, open transactions rolled back), keeps it down
+     * for {@code downFor}, and starts it again on the same data. The services ride it out or exit and are restarted
+     * by {@link #watch()}. For the fault runs.
+     */
+    public void outage(String part, Duration downFor) throws InterruptedException {
+        Runnable stop = switch (part) {
+            case "postgres" -> postgres::stop;
+            case "kafka" -> kafka::stop;
+            default -> throw new IllegalArgumentException("No part " + part + "; there are postgres and kafka");
+        };
+        synchronized (this) {
+            out.printf(Locale.ROOT, "  %-20s stopping for %d s (outage)%n", part, downFor.toSeconds());
+            stop.run();
+            // The outage itself: the part stays down this long, whatever the services do meanwhile.
+            Thread.sleep(downFor.toMillis());
+            if (part.equals("postgres")) {
+                postgres.start();
+            } else {
+                kafka.start();
+            }
+            out.printf(Locale.ROOT, "  %-20s running again%n", part);
+        }
+    }
+
+    private QuarkusAppProcess relaunch(String module) {
+        Service service = services().stream().filter(s -> s.module().equals(module)).findFirst().orElseThrow();
+        QuarkusAppProcess restarted = launch(service, settings.logs().resolve(
+                module + "-" + System.currentTimeMillis() + ".log"));
+        running.put(module, restarted);
+        return restarted;
     }
 
     private QuarkusAppProcess launch(Service service, Path log) {
@@ -124,8 +192,13 @@ public final class LocalPipeline {
                 service.settings(), log, service.port());
     }
 
-    /** Blocks while every part runs; returns an exception naming the first part that stopped. */
-    void watch() {
+    /**
+     * Blocks while the pipeline runs, restarting a service that exited (as compose's restart policy does: the relay
+     * exits on purpose when its engine fails for good, e.g. Kafka stopped acknowledging). Returns when stopped; throws,
+     * naming the part, when Postgres or Kafka died or a service exited {@value #MAX_RESTARTS} times within
+     * {@link #RESTART_WINDOW}.
+     */
+    public void watch() {
         while (true) {
             try {
                 Thread.sleep(WATCH_INTERVAL.toMillis());
@@ -143,22 +216,42 @@ public final class LocalPipeline {
                 if (!kafka.isRunning()) {
                     throw died("kafka", kafka.logFile());
                 }
-                for (QuarkusAppProcess app : running) {
-                    app.assertAlive();
+                for (String module : List.copyOf(running.keySet())) {
+                    QuarkusAppProcess app = running.get(module);
+                    if (!held.contains(module) && !app.isAlive()) {
+                        restartExited(module, app);
+                    }
                 }
             }
         }
     }
 
+    private void restartExited(String module, QuarkusAppProcess exited) {
+        Deque<Instant> recent = restarts.computeIfAbsent(module, m -> new ArrayDeque<>());
+        Instant now = Instant.now();
+        while (!recent.isEmpty() && recent.peekFirst().isBefore(now.minus(RESTART_WINDOW))) {
+            recent.removeFirst();
+        }
+        if (recent.size() >= MAX_RESTARTS) {
+            exited.assertAlive();
+        }
+        recent.addLast(now);
+        QuarkusAppProcess restarted = relaunch(module);
+        out.printf(Locale.ROOT, "  %-20s exited (status %s); restarted, log %s%n", module,
+                exited.exitCode().isPresent() ? Integer.toString(exited.exitCode().getAsInt()) : "?",
+                restarted.logFile());
+    }
+
     /** Newest first, so no service loses its database or broker while it still runs; the data stays. */
-    synchronized void stop() {
+    public synchronized void stop() {
         if (stopped) {
             return;
         }
         stopped = true;
         out.println("Stopping ...");
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).stop();
+        List<QuarkusAppProcess> apps = new ArrayList<>(running.values());
+        for (int i = apps.size() - 1; i >= 0; i--) {
+            apps.get(i).stop();
         }
         if (kafka != null) {
             kafka.stop();

@@ -8,14 +8,14 @@ import java.util.Map;
  * The local pipeline's command line: {@code --data=DIR} (default {@code local-data}), {@code --reset} (start
  * empty), and a port per part. {@code --repository} is where the modules' packaged jars are (the current folder).
  */
-record LocalSettings(Path repository, Path data, boolean reset, int postgresPort, int kafkaPort,
+public record LocalSettings(Path repository, Path data, boolean reset, int postgresPort, int kafkaPort,
                      int kafkaControllerPort, int blogPort, int relayPort, int analyticsPort, int searchPort) {
 
     static final String USAGE = "Usage: ./run-local [--reset] [--data=local-data] [--postgres-port=15432]"
             + " [--kafka-port=19092] [--kafka-controller-port=19093] [--blog-port=8080] [--relay-port=8081] [--analytics-port=8082]"
             + " [--search-port=8083]";
 
-    static LocalSettings parse(String[] args) {
+    public static LocalSettings parse(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         for (String arg : args) {
             if (arg.equals("--help") || !arg.startsWith("--")) {

@@ -12,7 +12,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -23,37 +25,69 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The four services as real processes on embedded Postgres and Kafka (LocalPipeline, in this JVM), under writes
- * through the HTTP API: quietly, with the relay or the consumers SIGKILLed at random moments, and with poison
- * events injected. Every view must end up showing exactly the truth the workload kept (see {@link Workload}). {@code -Pfaults} runs the fault runs at 20,000
- * operations instead of the default run's short version.
+ * The four services as real processes on embedded Postgres and Kafka (LocalPipeline, in this JVM, which restarts a
+ * service that exits as an orchestrator would), under writes through the HTTP API: quietly, with the relay or the
+ * consumers SIGKILLed at random moments, the broker or Postgres stopped for a while, and poison events injected. Every
+ * view must end up showing exactly the truth the workload kept (see {@link Workload}). The runs share one pipeline;
+ * each checks only its own authors. {@code -Pfaults} runs the fault runs at 20,000 operations instead of the default
+ * run's short version.
  */
 class PipelineEndToEndIT {
 
     private static final int FAULT_RUN_OPERATIONS = Integer.getInteger("outbox.faults.operations", 1_500);
     private static final Duration DEADLINE = Duration.ofSeconds(120);
+    private static final Duration OUTAGE = Duration.ofSeconds(10);
+    private static final int BULK_IMPORTS = 3;
+    private static final int BULK_IMPORT_BLOGS = 300;
 
-    LocalPipeline pipeline;
-    LocalSettings settings;
-    Api api;
+    static LocalPipeline pipeline;
+    static LocalSettings settings;
+    static Api api;
+    static Thread supervisor;
+    static final AtomicReference<RuntimeException> supervisorFailure = new AtomicReference<>();
 
-    @AfterEach
-    void stopThePipeline() {
+    @BeforeAll
+    static void startThePipeline() {
+        List<Integer> ports = IntStream.range(0, 7).mapToObj(i -> LoopbackPorts.pick()).toList();
+        settings = new LocalSettings(Path.of("..").toAbsolutePath().normalize(),
+                WorkDirectory.newInstanceDirectory("end-to-end").resolve("data"), false, ports.get(0),
+                ports.get(1), ports.get(2), ports.get(3), ports.get(4), ports.get(5), ports.get(6));
+        pipeline = new LocalPipeline(settings, System.out);
+        pipeline.start();
+        api = new Api("http://127.0.0.1:" + settings.blogPort(), "http://127.0.0.1:" + settings.searchPort());
+        supervisor = new Thread(() -> {
+            try {
+                pipeline.watch();
+            } catch (RuntimeException e) {
+                supervisorFailure.set(e);
+            }
+        }, "pipeline-supervisor");
+        supervisor.start();
+    }
+
+    @AfterAll
+    static void stopThePipeline() throws InterruptedException {
         if (pipeline != null) {
             pipeline.stop();
+            supervisor.join(DEADLINE.toMillis());
         }
+    }
+
+    @AfterEach
+    void everyPartStillRuns() {
+        assertThat(supervisorFailure.get()).as("a part of the pipeline that could not be restarted").isNull();
     }
 
     @Test
     void publishesUpdatesAndDeletesConvergeToTheTruthInCountsSearchAndTheTopic() throws Exception {
-        start("quiet");
-        Workload workload = Workload.signUp(api, "e2e", 8);
+        Workload workload = Workload.signUp(api, "quiet", 8);
         workload.run(300, 1, 7);
 
         Workload.Outcome outcome = workload.awaitConverged(kafka(), DEADLINE);
@@ -64,20 +98,19 @@ class PipelineEndToEndIT {
 
     @Test
     void theRelayKilledThreeTimesUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
-        start("relay_kills");
         List<Integer> at = faultMoments(3, 11);
 
-        Workload.Outcome outcome = underLoad(at, moment -> pipeline.killAndRestart("cdc-relay").awaitReady());
+        Workload.Outcome outcome = underLoad("relay_kills", at,
+                (workload, moment) -> pipeline.killAndRestart("cdc-relay").awaitReady());
 
         System.out.printf("relay killed at operations %s of %d: %s%n", at, FAULT_RUN_OPERATIONS, outcome);
     }
 
     @Test
     void eachConsumerKilledTwiceUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
-        start("consumer_kills");
         List<Integer> at = faultMoments(4, 17);
 
-        Workload.Outcome outcome = underLoad(at, moment -> pipeline.killAndRestart(
+        Workload.Outcome outcome = underLoad("consumer_kills", at, (workload, moment) -> pipeline.killAndRestart(
                 at.indexOf(moment) % 2 == 0 ? "analytics-consumer" : "search-indexer").awaitReady());
 
         System.out.printf("analytics and search killed in turn at operations %s of %d: %s%n", at,
@@ -85,26 +118,70 @@ class PipelineEndToEndIT {
     }
 
     @Test
+    void theBrokerStoppedTwiceUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
+        List<Integer> at = faultMoments(2, 29);
+
+        Workload.Outcome outcome = underLoad("broker_outages", at,
+                (workload, moment) -> pipeline.outage("kafka", OUTAGE));
+
+        System.out.printf("Kafka stopped for %d s at operations %s of %d: %s%n", OUTAGE.toSeconds(), at,
+                FAULT_RUN_OPERATIONS, outcome);
+    }
+
+    @Test
+    void postgresRestartedTwiceUnderLoadRefusesWritesWith503AndLosesNoSuccess() throws Exception {
+        List<Integer> at = faultMoments(2, 31);
+
+        Workload.Outcome outcome = underLoad("postgres_outages", at,
+                (workload, moment) -> pipeline.outage("postgres", OUTAGE));
+
+        assertThat(outcome.unavailable()).as("writes refused with 503 + Retry-After while Postgres was down")
+                .isPositive();
+        System.out.printf("Postgres stopped for %d s at operations %s of %d: %s%n", OUTAGE.toSeconds(), at,
+                FAULT_RUN_OPERATIONS, outcome);
+    }
+
+    @Test
+    void bulkImportsWhileTheRelayIsKilledAreAllRelayedNoneSkipped() throws Exception {
+        List<Integer> at = faultMoments(3, 37);
+
+        Workload.Outcome outcome = underLoad("bulk", at, (workload, moment) -> {
+            pipeline.killService("cdc-relay");
+            for (int i = 0; i < BULK_IMPORTS; i++) {
+                workload.importBlogs(BULK_IMPORT_BLOGS);
+            }
+            pipeline.startService("cdc-relay").awaitReady();
+            // Again while it catches up on those transactions.
+            pipeline.killAndRestart("cdc-relay").awaitReady();
+        });
+
+        System.out.printf("cdc-relay SIGKILLed at operations %s of %d, %d imports of %d blogs each committed while it"
+                + " was down, killed again while catching up: %s%n", at, FAULT_RUN_OPERATIONS, BULK_IMPORTS,
+                BULK_IMPORT_BLOGS, outcome);
+    }
+
+    @Test
     void poisonEventsInjectedUnderLoadGoToTheDeadLetterTopicAndNothingBehindThemStalls() throws Exception {
-        start("poison");
         List<Integer> at = faultMoments(5, 23);
+        Map<String, Integer> before = deadLettersByGroup();
         List<String> poison = List.of("{not json", "{\"event_type\": \"BlogLiked\", \"blog_id\": 1}",
                 "{\"event_type\": \"BlogPublished\", \"blog_id\": \"one\"}", "[]");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka()), new StringSerializer(), new StringSerializer())) {
 
-            Workload.Outcome outcome = underLoad(at, moment -> {
+            Workload.Outcome outcome = underLoad("poison", at, (workload, moment) -> {
                 for (String value : poison) {
                     producer.send(new ProducerRecord<>(LocalPipeline.TOPIC, "poison", value)).get();
                 }
             });
 
             int injected = at.size() * poison.size();
-            await("both groups' dead letters").atMost(DEADLINE)
-                    .until(this::deadLettersByGroup, byGroup -> byGroup.size() == 2
-                            && byGroup.values().stream().allMatch(count -> count == injected));
-            System.out.printf("%d poison events injected at operations %s of %d, dead-lettered by %s: %s%n",
-                    injected, at, FAULT_RUN_OPERATIONS, deadLettersByGroup(), outcome);
+            Map<String, Integer> expected = Map.of(
+                    "analytics", before.getOrDefault("analytics", 0) + injected,
+                    "search", before.getOrDefault("search", 0) + injected);
+            await("both groups' dead letters").atMost(DEADLINE).until(this::deadLettersByGroup, expected::equals);
+            System.out.printf("%d poison events injected at operations %s of %d, dead-lettered once by each of %s:"
+                    + " %s%n", injected, at, FAULT_RUN_OPERATIONS, expected.keySet(), outcome);
         }
     }
 
@@ -119,12 +196,12 @@ class PipelineEndToEndIT {
     }
 
     private interface Fault {
-        void inject(int moment) throws Exception;
+        void inject(Workload workload, int moment) throws Exception;
     }
 
     /** Runs the workload on 4 threads, injecting the fault as it passes each moment, then awaits the truth. */
-    private Workload.Outcome underLoad(List<Integer> moments, Fault fault) throws Exception {
-        Workload workload = Workload.signUp(api, "load", 20);
+    private Workload.Outcome underLoad(String run, List<Integer> moments, Fault fault) throws Exception {
+        Workload workload = Workload.signUp(api, run, 20);
         Thread load = new Thread(() -> {
             try {
                 workload.run(FAULT_RUN_OPERATIONS, 4, 13);
@@ -135,7 +212,7 @@ class PipelineEndToEndIT {
         load.start();
         for (int moment : moments) {
             await("operation " + moment).atMost(DEADLINE).until(() -> workload.done() >= moment || !load.isAlive());
-            fault.inject(moment);
+            fault.inject(workload, moment);
         }
         load.join(DEADLINE.toMillis());
         assertThat(workload.done()).as("operations completed").isEqualTo(FAULT_RUN_OPERATIONS);
@@ -163,17 +240,7 @@ class PipelineEndToEndIT {
         return byGroup;
     }
 
-    private void start(String name) {
-        List<Integer> ports = IntStream.range(0, 7).mapToObj(i -> LoopbackPorts.pick()).toList();
-        settings = new LocalSettings(Path.of("..").toAbsolutePath().normalize(),
-                WorkDirectory.newInstanceDirectory("end-to-end-" + name).resolve("data"), false, ports.get(0),
-                ports.get(1), ports.get(2), ports.get(3), ports.get(4), ports.get(5), ports.get(6));
-        pipeline = new LocalPipeline(settings, System.out);
-        pipeline.start();
-        api = new Api("http://127.0.0.1:" + settings.blogPort(), "http://127.0.0.1:" + settings.searchPort());
-    }
-
-    private String kafka() {
+    private static String kafka() {
         return "127.0.0.1:" + settings.kafkaPort();
     }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,9 +42,15 @@ final class Workload {
     record Blog(long id, Api.Author author, long version, String word, boolean live) {
     }
 
-    /** What the views showed once they converged; duplicates are extra deliveries seen on the topic. */
-    record Outcome(int writes, long liveBlogs, long duplicatesOnTopic) {
+    /**
+     * What the views showed once they converged; duplicates are extra deliveries of this workload's writes seen on the
+     * topic; unavailable counts the 503 + Retry-After answers that were retried.
+     */
+    record Outcome(int writes, long liveBlogs, long duplicatesOnTopic, int unavailable) {
     }
+
+    /** How long one write may keep being refused with 503 before the run fails. */
+    private static final Duration UNAVAILABLE_FOR_AT_MOST = Duration.ofMinutes(2);
 
     private final Api api;
     private final List<Api.Author> authors;
@@ -51,6 +58,8 @@ final class Workload {
     private final Set<String> staleWords = ConcurrentHashMap.newKeySet();
     private final Set<String> writes = ConcurrentHashMap.newKeySet();
     private final AtomicInteger done = new AtomicInteger();
+    private final AtomicInteger unavailable = new AtomicInteger();
+    private final AtomicInteger imports = new AtomicInteger();
 
     private Workload(Api api, List<Api.Author> authors) {
         this.api = api;
@@ -106,7 +115,8 @@ final class Workload {
         int dice = random.nextInt(100);
         if (live.isEmpty() || dice < 60) {
             String word = word();
-            long id = api.publish(author, "Post " + word, "Body of " + word, List.of());
+            // The key makes a retried publish answer the blog a first attempt may have published.
+            long id = retried(() -> api.publish(author, "Post " + word, "Body of " + word, List.of(), word));
             blogs.put(id, new Blog(id, author, 1, word, true));
             writes.add(id + "@1:BlogPublished");
             return;
@@ -115,13 +125,47 @@ final class Workload {
         staleWords.add(blog.word());
         if (dice < 85) {
             String word = word();
-            long version = api.update(author, blog.id(), "Revised " + word, "Now " + word, List.of());
+            long version = retried(() -> api.update(author, blog.id(), "Revised " + word, "Now " + word, List.of()));
             blogs.put(blog.id(), new Blog(blog.id(), author, version, word, true));
             writes.add(blog.id() + "@" + version + ":BlogUpdated");
         } else {
-            api.delete(author, blog.id());
+            retried(() -> {
+                api.delete(author, blog.id());
+                return null;
+            });
             blogs.put(blog.id(), new Blog(blog.id(), author, blog.version() + 1, null, false));
             writes.add(blog.id() + "@" + (blog.version() + 1) + ":BlogDeleted");
+        }
+    }
+
+    /** Runs a write, honouring Retry-After while blog-app answers 503 (nothing written), as a client should. */
+    private <T> T retried(Callable<T> write) throws Exception {
+        long giveUp = System.nanoTime() + UNAVAILABLE_FOR_AT_MOST.toNanos();
+        while (true) {
+            try {
+                return write.call();
+            } catch (Api.Unavailable e) {
+                unavailable.incrementAndGet();
+                if (System.nanoTime() > giveUp) {
+                    throw e;
+                }
+                Thread.sleep(e.retryAfter().toMillis());
+            }
+        }
+    }
+
+    /**
+     * Publishes {@code count} blogs for the next author in one transaction ({@code POST /blogs/import}), beside the
+     * running writes.
+     */
+    void importBlogs(int count) throws Exception {
+        Api.Author author = authors.get(imports.getAndIncrement() % authors.size());
+        List<String> words = IntStream.range(0, count).mapToObj(i -> word()).toList();
+        List<Long> ids = retried(() -> api.importBlogs(author, words.stream()
+                .map(word -> new Api.Draft("Imported " + word, "Archive of " + word, List.of())).toList()));
+        for (int i = 0; i < count; i++) {
+            blogs.put(ids.get(i), new Blog(ids.get(i), author, 1, words.get(i), true));
+            writes.add(ids.get(i) + "@1:BlogPublished");
         }
     }
 
@@ -134,8 +178,13 @@ final class Workload {
                         .isEqualTo(live.stream().filter(blog -> blog.author().equals(author)).count());
             }
         });
-        // A blank query lists every live blog in the index.
-        await("the search index").atMost(deadline).until(() -> api.searchHits("") == live.size());
+        // A blank query lists every live blog of the author in the index.
+        await("the search index").atMost(deadline).untilAsserted(() -> {
+            for (Api.Author author : authors) {
+                assertThat(api.searchHits("", author.id())).as("blogs of %d in the index", author.id())
+                        .isEqualTo(live.stream().filter(blog -> blog.author().equals(author)).count());
+            }
+        });
         await("each blog at its latest version").atMost(deadline).untilAsserted(() -> {
             for (Blog blog : live) {
                 JsonNode found = api.search(blog.word());
@@ -150,7 +199,7 @@ final class Workload {
         Map<String, Integer> onTopic = writesOnTopic(kafkaBootstrapServers, deadline);
         assertThat(onTopic.keySet()).as("every committed write on the topic").containsAll(writes);
         return new Outcome(writes.size(), live.size(),
-                onTopic.values().stream().mapToLong(copies -> copies - 1).sum());
+                writes.stream().mapToLong(write -> onTopic.get(write) - 1).sum(), unavailable.get());
     }
 
     /** Reads the topic from the start until every write is there; "blog@version:type" → copies seen. */

@@ -2,6 +2,7 @@ package dev.outbox.local.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -12,7 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The blog API and the search API, as a client of the running pipeline sees them. */
 public final class Api {
@@ -33,6 +36,20 @@ public final class Api {
     public record Author(long id, String token) {
     }
 
+    /** blog-app answered 503 problem+json with Retry-After: nothing was written, try again after the delay. */
+    public static final class Unavailable extends IOException {
+        private final Duration retryAfter;
+
+        Unavailable(String message, Duration retryAfter) {
+            super(message);
+            this.retryAfter = retryAfter;
+        }
+
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
     public Author signUp(String handle) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode().put("handle", handle).put("display_name", handle);
         JsonNode user = send(post("/users", body, null), 201);
@@ -43,6 +60,29 @@ public final class Api {
     public long publish(Author author, String title, String body, List<String> tags)
             throws IOException, InterruptedException {
         return send(post("/blogs", draft(title, body, tags), author.token()), 201).get("id").asLong();
+    }
+
+    /** The same under an Idempotency-Key: a retry with the same key answers the blog the first attempt published. */
+    public long publish(Author author, String title, String body, List<String> tags, String idempotencyKey)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(post("/blogs", draft(title, body, tags), author.token()),
+                (name, value) -> true).header("Idempotency-Key", idempotencyKey).build();
+        return send(request, 201).get("id").asLong();
+    }
+
+    /** A blog to publish: title, body and tags. */
+    public record Draft(String title, String body, List<String> tags) {
+    }
+
+    /** Publishes the drafts in one transaction ({@code POST /blogs/import}); returns their ids in order. */
+    public List<Long> importBlogs(Author author, List<Draft> drafts) throws IOException, InterruptedException {
+        ObjectNode request = JSON.createObjectNode();
+        ArrayNode blogs = request.putArray("blogs");
+        drafts.forEach(d -> blogs.add(draft(d.title(), d.body(), d.tags())));
+        JsonNode imported = send(post("/blogs/import", request, author.token()), 201).get("blogs");
+        List<Long> ids = new ArrayList<>();
+        imported.forEach(blog -> ids.add(blog.get("id").asLong()));
+        return ids;
     }
 
     /** Replaces a blog's text; returns its new version. */
@@ -61,11 +101,7 @@ public final class Api {
                 .header("authorization", "Bearer " + author.token())
                 .DELETE()
                 .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 204) {
-            throw new IOException("DELETE " + request.uri() + " answered " + response.statusCode() + ": "
-                    + response.body());
-        }
+        answer(request, 204);
     }
 
     public long totalBlogs(long authorId) throws IOException, InterruptedException {
@@ -77,10 +113,19 @@ public final class Api {
         return search(query).get("total_hits").asLong();
     }
 
+    /** Hits for {@code query} among one author's blogs; a blank query counts all of them. */
+    public long searchHits(String query, long authorId) throws IOException, InterruptedException {
+        return search(query, "&author=" + authorId).get("total_hits").asLong();
+    }
+
     /** The first page of {@code GET /search?q=query}, as JSON. */
     public JsonNode search(String query) throws IOException, InterruptedException {
+        return search(query, "");
+    }
+
+    private JsonNode search(String query, String filters) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(searchUrl + "/search?q="
-                + URLEncoder.encode(query, StandardCharsets.UTF_8))).timeout(TIMEOUT).build(), 200);
+                + URLEncoder.encode(query, StandardCharsets.UTF_8) + filters)).timeout(TIMEOUT).build(), 200);
     }
 
     private static ObjectNode draft(String title, String body, List<String> tags) {
@@ -100,11 +145,22 @@ public final class Api {
     }
 
     private JsonNode send(HttpRequest request, int expected) throws IOException, InterruptedException {
+        return JSON.readTree(answer(request, expected).body());
+    }
+
+    private HttpResponse<String> answer(HttpRequest request, int expected) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expected) {
-            throw new IOException(request.method() + " " + request.uri() + " answered " + response.statusCode() + ": "
-                    + response.body());
+        if (response.statusCode() == expected) {
+            return response;
         }
-        return JSON.readTree(response.body());
+        String failure = request.method() + " " + request.uri() + " answered " + response.statusCode() + ": "
+                + response.body();
+        Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+        boolean problem = response.headers().firstValue("content-type").orElse("")
+                .startsWith("application/problem+json");
+        if (response.statusCode() == 503 && retryAfter.isPresent() && problem) {
+            throw new Unavailable(failure, Duration.ofSeconds(Long.parseLong(retryAfter.get())));
+        }
+        throw new IOException(failure);
     }
 }

@@ -118,6 +118,15 @@ public final class QuarkusAppProcess implements AutoCloseable {
         return process.exitCode();
     }
 
+    /** The watchdog shell and the JVM it runs, e.g. to read their resident memory. */
+    public List<ProcessHandle> processTree() {
+        return process.processTree();
+    }
+
+    public Path logFile() {
+        return process.log();
+    }
+
     public String log() throws IOException {
         return Files.readString(process.log());
     }
