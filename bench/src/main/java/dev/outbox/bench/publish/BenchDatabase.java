@@ -29,6 +29,11 @@ final class BenchDatabase {
         return queryLong("select count(*) from blogs");
     }
 
+    /** The sum of every author's stored counter. */
+    long totalBlogsCounted() throws SQLException {
+        return queryLong("select coalesce(sum(total_blogs), 0) from users");
+    }
+
     /**
      * Waits until the cumulative statistics show {@code expected} outbox inserts (backends flush them after a delay
      * or when they exit), or until the deadline, and returns what they show then.

@@ -33,13 +33,13 @@ record BenchSettings(int clients, Duration warmUp, Duration measured, int author
     static String usage() {
         return "Flags (or -Dbench.<name>=value): --clients=16 --warmup=10 --duration=30 (seconds) --authors=50 "
                 + "--pool-size=<clients> --durability=durable|fast (Postgres fsync and full-page writes on, or off) "
-                + "--profile (JFR recording of blog-app) --quick (2 s warm-up, 5 s measured)";
+                + "--profile (JFR recording of each app) --quick (2 s warm-up, 5 s measured)";
     }
 
     String describe() {
         return clients + " closed-loop clients, " + warmUp.toSeconds() + " s warm-up + " + measured.toSeconds()
-                + " s measured per phase, " + authors + " authors, blog-app DB pool " + poolSize
+                + " s measured per phase, " + authors + " authors, DB pool " + poolSize + " in each app"
                 + ", Postgres durability " + durability.name().toLowerCase(Locale.ROOT) + " " + durability.settings()
-                + (profile ? ", blog-app under JFR" : "") + (quick ? " (quick smoke run)" : "");
+                + (profile ? ", apps under JFR" : "") + (quick ? " (quick smoke run)" : "");
     }
 }
