@@ -1,4 +1,5 @@
-# Sourced by publish.sh, relay.sh, analytics.sh and search.sh: moves to the repository root, which the benchmarks run from.
+# Sourced by publish.sh, relay.sh, analytics.sh, search.sh and pipeline.sh: moves to the repository root, which the
+# benchmarks run from.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 

@@ -38,10 +38,10 @@ import java.util.concurrent.TimeoutException;
 public final class LocalPipeline {
 
     static final String DATABASE = "blog";
-    static final String TOPIC = "blog.events";
+    public static final String TOPIC = "blog.events";
     static final String DEAD_LETTER_TOPIC = "blog.events.dlq";
     static final String READY_LINE = "Outbox is running";
-    private static final int PARTITIONS = 3;
+    public static final int PARTITIONS = 3;
     private static final Duration READY_DEADLINE = Duration.ofMinutes(3);
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
     private static final int MAX_RESTARTS = 5;
@@ -152,6 +152,15 @@ public final class LocalPipeline {
             throw new IllegalArgumentException("No service " + module + "; there are " + running.keySet());
         }
         return process;
+    }
+
+    /** The processes of Postgres (its watchdog, the postmaster, the backends) or of Kafka, e.g. to read their memory. */
+    public synchronized List<ProcessHandle> partProcesses(String part) {
+        return switch (part) {
+            case "postgres" -> postgres.processTree();
+            case "kafka" -> kafka.processTree();
+            default -> throw new IllegalArgumentException("No part " + part + "; there are postgres and kafka");
+        };
     }
 
     /**

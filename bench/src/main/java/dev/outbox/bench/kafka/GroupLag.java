@@ -48,6 +48,11 @@ public final class GroupLag implements AutoCloseable {
         return new Position(position, lag);
     }
 
+    /** The topic's end offsets summed over partitions: how many records it has taken since it was created. */
+    public long endOffsetsSum() throws InterruptedException, ExecutionException, TimeoutException {
+        return endOffsets().values().stream().mapToLong(Long::longValue).sum();
+    }
+
     /** Commits the topic's end offsets for a group with no members, so it starts after everything written so far. */
     public void skipToEnd(String group) throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetAndMetadata> end = new HashMap<>();

@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** A fixed pool of blog drafts with ~1.5 KB of prose each, generated from a seed so every run sends the same. */
-final class BlogDrafts {
+/**
+ * A fixed pool of blog drafts with ~1.5 KB of prose each, generated from a seed so every run sends the same; the
+ * pipeline benchmark publishes them too.
+ */
+public final class BlogDrafts {
 
     /** One draft, as POST /blogs takes it; {@code json} is the ready-to-send request body. */
-    record Draft(String title, String body, List<String> tags, String json) {
+    public record Draft(String title, String body, List<String> tags, String json) {
     }
 
     private static final String[] WORDS = ("outbox event stream postgres kafka commit transaction latency replica "
@@ -26,7 +29,7 @@ final class BlogDrafts {
         this.drafts = drafts;
     }
 
-    static BlogDrafts generate(Json json) {
+    public static BlogDrafts generate(Json json) {
         Random random = new Random(42);
         List<Draft> drafts = new ArrayList<>(POOL_SIZE);
         for (int i = 0; i < POOL_SIZE; i++) {
@@ -38,7 +41,7 @@ final class BlogDrafts {
         return new BlogDrafts(drafts);
     }
 
-    Draft pick(Random random) {
+    public Draft pick(Random random) {
         return drafts.get(random.nextInt(drafts.size()));
     }
 

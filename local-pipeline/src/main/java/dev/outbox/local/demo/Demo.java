@@ -26,7 +26,7 @@ public final class Demo {
 
     private static final Duration CONVERGE_DEADLINE = Duration.ofMinutes(3);
     private static final Duration PROBE_DEADLINE = Duration.ofSeconds(30);
-    private static final long PROBE_POLL_MILLIS = 5;
+    private static final Duration PROBE_POLL = Duration.ofMillis(5);
     private static final long PROBE_PAUSE_MILLIS = 100;
     private static final int MIN_PROBES = 10;
     private static final int BAR_WIDTH = 30;
@@ -132,27 +132,11 @@ public final class Demo {
 
     /** One probe blog at a time while the load runs (and at least a few): commit → counted, commit → searchable. */
     private Void probe(Api.Author author) throws IOException, InterruptedException {
+        FreshnessProbe probe = new FreshnessProbe(api, author, PROBE_POLL, PROBE_DEADLINE);
         for (int k = 1; loading || k <= MIN_PROBES; k++) {
-            String word = "probe" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-            api.publish(author, "Probe " + word, "A probe of the demo " + word, List.of());
-            // The 201 arrives right after blog-app's commit: the clock starts here.
-            long committed = System.nanoTime();
-            long counted = 0;
-            long searchable = 0;
-            while ((counted == 0 || searchable == 0) && System.nanoTime() - committed < PROBE_DEADLINE.toNanos()) {
-                if (counted == 0 && api.totalBlogs(author.id()) >= k) {
-                    counted = System.nanoTime();
-                }
-                if (searchable == 0 && api.searchHits(word) == 1) {
-                    searchable = System.nanoTime();
-                }
-                Thread.sleep(PROBE_POLL_MILLIS);
-            }
-            if (counted == 0 || searchable == 0) {
-                throw new IOException("probe blog " + word + " was not counted and found within " + PROBE_DEADLINE);
-            }
-            countFreshnessMicros.add((counted - committed) / 1_000);
-            searchFreshnessMicros.add((searchable - committed) / 1_000);
+            FreshnessProbe.Times times = probe.publishAndWatch();
+            countFreshnessMicros.add(times.countedAfterMicros());
+            searchFreshnessMicros.add(times.searchableAfterMicros());
             Thread.sleep(PROBE_PAUSE_MILLIS);
         }
         return null;
@@ -211,7 +195,8 @@ public final class Demo {
                     (convergedAt - loadEnd) / 1e9);
         }
         out.printf(Locale.ROOT, "End-to-end freshness over %d probe blogs published during the load "
-                + "(from the 201 of POST /blogs, polled every %d ms):%n", countFreshnessMicros.size(), PROBE_POLL_MILLIS);
+                + "(from the 201 of POST /blogs, polled every %d ms):%n", countFreshnessMicros.size(),
+                PROBE_POLL.toMillis());
         out.printf(Locale.ROOT, "  commit → total_blogs updated   p50 %s   p99 %s   max %s%n",
                 millis(countFreshnessMicros, 50), millis(countFreshnessMicros, 99), millis(countFreshnessMicros, 100));
         out.printf(Locale.ROOT, "  commit → searchable            p50 %s   p99 %s   max %s%n",
