@@ -98,7 +98,8 @@ public final class PipelineBenchmark {
             FreshnessPhase.Result idle;
             List<FreshnessPhase.Result> rates = new ArrayList<>();
             List<ResidentMemory.Usage> highestRateMemory = List.of();
-            try (ProbeTap tap = new ProbeTap(bootstrapServers, LocalPipeline.TOPIC, probeAuthor.id())) {
+            try (ProbeTap tap = new ProbeTap(bootstrapServers, LocalPipeline.TOPIC, LocalPipeline.PARTITIONS,
+                    probeAuthor.id())) {
                 FreshnessPhase phase = new FreshnessPhase(probe, tap, CPU);
                 System.out.println("# idle baseline: probes only ...");
                 idle = phase.idle(settings.measured(), CpuSplit.awaitIdle(settings.idleWait()));
