@@ -1,6 +1,7 @@
 package dev.outbox.local;
 
 import dev.outbox.local.demo.Api;
+import dev.outbox.testsupport.postgres.PostgresServer;
 import dev.outbox.testsupport.process.LoopbackPorts;
 import dev.outbox.testsupport.process.WorkDirectory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -34,10 +38,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The four services as real processes on embedded Postgres and Kafka (LocalPipeline, in this JVM, which restarts a
  * service that exits as an orchestrator would), under writes through the HTTP API: quietly, with the relay or the
- * consumers SIGKILLed at random moments, the broker or Postgres stopped for a while, and poison events injected. Every
- * view must end up showing exactly the truth the workload kept (see {@link Workload}). The runs share one pipeline;
- * each checks only its own authors. {@code -Pfaults} runs the fault runs at 20,000 operations instead of the default
- * run's short version.
+ * consumers SIGKILLed (analytics inside a batch), the broker or Postgres stopped for a while, poison events injected and
+ * bulk imports committed while the relay is down. Every view must end up showing exactly the truth the workload kept
+ * (see {@link Workload}). The runs share one pipeline; each checks only its own authors. {@code -Pfaults} runs the
+ * fault runs at 20,000 operations instead of the default run's short version.
  */
 class PipelineEndToEndIT {
 
@@ -118,7 +122,11 @@ class PipelineEndToEndIT {
         Workload.Outcome outcome = underLoad("consumer_kills", at, (workload, moment) -> {
             String module = at.indexOf(moment) % 2 == 0 ? "analytics-consumer" : "search-indexer";
             skippedAfterRestarts.merge(module, skippedEvents(module), Integer::sum);
-            pipeline.killAndRestart(module).awaitReady();
+            if (module.equals("analytics-consumer")) {
+                killAnalyticsInsideABatch();
+            } else {
+                pipeline.killAndRestart(module).awaitReady();
+            }
         });
 
         for (String module : List.of("analytics-consumer", "search-indexer")) {
@@ -230,6 +238,29 @@ class PipelineEndToEndIT {
         load.join(DEADLINE.toMillis());
         assertThat(workload.done()).as("operations completed").isEqualTo(FAULT_RUN_OPERATIONS);
         return workload.awaitConverged(kafka(), DEADLINE);
+    }
+
+    /**
+     * Holds analytics' next batch inside its database transaction (a lock on the table of processed event ids that
+     * every batch inserts into), SIGKILLs analytics there, then lets go: the batch was polled and not committed.
+     */
+    private static void killAnalyticsInsideABatch() throws Exception {
+        try (Connection database = PostgresServer.connect("jdbc:postgresql://127.0.0.1:" + settings.postgresPort()
+                + "/" + LocalPipeline.DATABASE, PostgresServer.USERNAME, PostgresServer.PASSWORD);
+             Statement sql = database.createStatement()) {
+            database.setAutoCommit(false);
+            sql.execute("lock table analytics.processed_events in exclusive mode");
+            await("analytics waiting inside a batch").atMost(DEADLINE).until(() -> {
+                try (ResultSet waiting = sql.executeQuery("select count(*) from pg_locks where not granted"
+                        + " and relation = 'analytics.processed_events'::regclass")) {
+                    waiting.next();
+                    return waiting.getInt(1) > 0;
+                }
+            });
+            pipeline.killAndRestart("analytics-consumer");
+            database.rollback();
+        }
+        pipeline.process("analytics-consumer").awaitReady();
     }
 
     /** The {@code <group>_events_skipped_total} of a consumer's current process since it started. */

@@ -196,15 +196,19 @@ final class Workload {
                 assertThat(api.searchHits(stale)).as("old or deleted text %s", stale).isZero();
             }
         });
-        Map<String, Integer> onTopic = writesOnTopic(kafkaBootstrapServers, deadline);
+        Map<String, List<String>> onTopic = writesOnTopic(kafkaBootstrapServers, deadline);
         assertThat(onTopic.keySet()).as("every committed write on the topic").containsAll(writes);
+        for (String write : writes) {
+            assertThat(Set.copyOf(onTopic.get(write))).as("event ids of the copies of %s: one event, redelivered",
+                    write).hasSize(1);
+        }
         return new Outcome(writes.size(), live.size(),
-                writes.stream().mapToLong(write -> onTopic.get(write) - 1).sum(), unavailable.get());
+                writes.stream().mapToLong(write -> onTopic.get(write).size() - 1).sum(), unavailable.get());
     }
 
-    /** Reads the topic from the start until every write is there; "blog@version:type" → copies seen. */
-    private Map<String, Integer> writesOnTopic(String bootstrapServers, Duration deadline) {
-        Map<String, Integer> seen = new HashMap<>();
+    /** Reads the topic from the start until every write is there; "blog@version:type" → the event id of each copy. */
+    private Map<String, List<String>> writesOnTopic(String bootstrapServers, Duration deadline) {
+        Map<String, List<String>> seen = new HashMap<>();
         try (KafkaConsumer<String, String> reader = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
@@ -217,8 +221,9 @@ final class Workload {
                 for (ConsumerRecord<String, String> record : reader.poll(Duration.ofMillis(200))) {
                     JsonNode event = readable(record.value());
                     if (event != null && event.has("blog_id") && event.has("version") && event.has("event_type")) {
-                        seen.merge(event.get("blog_id").asLong() + "@" + event.get("version").asLong() + ":"
-                                + event.get("event_type").asText(), 1, Integer::sum);
+                        seen.computeIfAbsent(event.get("blog_id").asLong() + "@" + event.get("version").asLong() + ":"
+                                + event.get("event_type").asText(), write -> new ArrayList<>())
+                                .add(event.path("event_id").asText());
                     }
                 }
                 return seen.keySet().containsAll(writes);
