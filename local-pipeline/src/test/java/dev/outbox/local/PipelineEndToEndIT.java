@@ -3,6 +3,7 @@ package dev.outbox.local;
 import dev.outbox.local.demo.Api;
 import dev.outbox.testsupport.postgres.PostgresServer;
 import dev.outbox.testsupport.process.LoopbackPorts;
+import dev.outbox.testsupport.process.QuarkusAppProcess;
 import dev.outbox.testsupport.process.WorkDirectory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -98,6 +99,18 @@ class PipelineEndToEndIT {
 
         assertThat(outcome.writes()).isEqualTo(300);
         System.out.printf("quiet run: %s%n", outcome);
+    }
+
+    @Test
+    void aServiceThatExitsIsRestartedByTheSupervisorAndCatchesUp() throws Exception {
+        QuarkusAppProcess crashed = pipeline.process("search-indexer");
+        crashed.kill();
+
+        await("search-indexer restarted").atMost(DEADLINE).until(() -> pipeline.process("search-indexer") != crashed);
+        pipeline.process("search-indexer").awaitReady();
+        Workload workload = Workload.signUp(api, "supervised", 4);
+        workload.run(100, 2, 41);
+        assertThat(workload.awaitConverged(kafka(), DEADLINE).writes()).isEqualTo(100);
     }
 
     @Test

@@ -24,8 +24,8 @@ public final class Api {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     /*
-     * HTTP/1.1 keep-alive, a connection per concurrent request, as browsers speak plain HTTP: by default the JDK client
-     * upgrades to h2c and multiplexes every thread over one connection, which no real crowd of clients does.
+     * HTTP/1.1 keep-alive, a connection per concurrent request, as independent clients arrive: by default the JDK
+     * client upgrades to h2c and multiplexes every thread over one connection.
      */
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(TIMEOUT).build();
