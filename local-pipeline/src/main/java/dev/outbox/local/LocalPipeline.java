@@ -169,21 +169,25 @@ public final class LocalPipeline {
      * by {@link #watch()}. For the fault runs.
      */
     public void outage(String part, Duration downFor) throws InterruptedException {
-        Runnable stop = switch (part) {
-            case "postgres" -> postgres::stop;
-            case "kafka" -> kafka::stop;
+        Runnable stop;
+        Runnable start;
+        switch (part) {
+            case "postgres" -> {
+                stop = postgres::stop;
+                start = postgres::start;
+            }
+            case "kafka" -> {
+                stop = kafka::stop;
+                start = kafka::start;
+            }
             default -> throw new IllegalArgumentException("No part " + part + "; there are postgres and kafka");
-        };
+        }
         synchronized (this) {
             out.printf(Locale.ROOT, "  %-20s stopping for %d s (outage)%n", part, downFor.toSeconds());
             stop.run();
             // The outage itself: the part stays down this long, whatever the services do meanwhile.
             Thread.sleep(downFor.toMillis());
-            if (part.equals("postgres")) {
-                postgres.start();
-            } else {
-                kafka.start();
-            }
+            start.run();
             out.printf(Locale.ROOT, "  %-20s running again%n", part);
         }
     }
