@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * What a consumer group does with its events: read each record (throwing {@link PoisonEventException} for one
- * that can never be applied) and apply a batch durably. {@link GroupConsumer} commits the offsets only after
+ * that can never be applied; any other failure to read is poison too) and apply a batch durably. {@link GroupConsumer} commits the offsets only after
  * {@link #apply} returns.
  */
 public interface EventHandler<E> {
@@ -22,6 +22,15 @@ public interface EventHandler<E> {
      * @param nextOffsets for each partition in the batch, the offset after its last record (poison included)
      */
     Applied apply(List<E> events, Map<TopicPartition, Long> nextOffsets) throws Exception;
+
+    /**
+     * Whether a failure of {@link #apply} may pass by itself (the same batch is retried, with backoff) or comes from
+     * an event (the batch is applied in halves until the event failing alone is found, and it is dead-lettered).
+     * When unsure, transient: a retry never loses an event.
+     */
+    default boolean isTransient(Exception failure) {
+        return true;
+    }
 
     /**
      * Where to start reading newly assigned partitions when the handler's own store knows better than the

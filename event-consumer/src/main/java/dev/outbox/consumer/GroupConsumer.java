@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,13 +14,14 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -28,12 +30,19 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One member of a consumer group: polls a batch, sends its poison events to the dead-letter topic, has the
- * {@link EventHandler} apply the rest, and only then commits the offsets (auto-commit is off). While the handler
- * fails the same batch is retried with backoff on paused partitions, so the member stays in the group and no
- * event is skipped.
+ * {@link EventHandler} apply the rest, and only then commits the offsets (auto-commit is off).
+ * <ul>
+ * <li>A transient failure retries the same batch with backoff on paused partitions, so the member stays in the
+ * group and no event is skipped; whatever a rebalance lets through meanwhile is rewound, never dropped.</li>
+ * <li>A failure the handler calls deterministic is narrowed down by applying halves of the batch until the event
+ * that fails alone is found; that event is dead-lettered and the rest applied.</li>
+ * <li>Anything else that leaves the loop is reported to {@code onFailure} (the applications exit, to be restarted)
+ * after the member stopped being ready: it never dies silently.</li>
+ * </ul>
  */
 public final class GroupConsumer<E> {
 
@@ -44,19 +53,26 @@ public final class GroupConsumer<E> {
 
     private final ConsumerSettings settings;
     private final EventHandler<E> handler;
+    private final Consumer<Throwable> onFailure;
     private final MeterRegistry metrics;
     private final Counter applied;
     private final Counter skipped;
     private final Counter deadLettered;
+    private final Counter commitsFailed;
     private final Map<TopicPartition, Long> lagByPartition = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    private volatile boolean joined;
     private volatile boolean handlerHealthy = true;
+    private volatile Throwable failure;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
-    public GroupConsumer(ConsumerSettings settings, EventHandler<E> handler, MeterRegistry metrics) {
+    /** @param onFailure told once, from the member's thread, when the member stopped for good on its own */
+    public GroupConsumer(ConsumerSettings settings, EventHandler<E> handler, MeterRegistry metrics,
+                         Consumer<Throwable> onFailure) {
         this.settings = settings;
         this.handler = handler;
+        this.onFailure = onFailure;
         this.metrics = metrics;
         this.applied = Counter.builder(settings.name() + ".events.applied")
                 .description("Events that took effect").register(metrics);
@@ -64,6 +80,11 @@ public final class GroupConsumer<E> {
                 .description("Redelivered or stale events that had no effect").register(metrics);
         this.deadLettered = Counter.builder(settings.name() + ".events.dead.lettered")
                 .description("Poison events copied to the dead-letter topic").register(metrics);
+        this.commitsFailed = Counter.builder(settings.name() + ".offset.commits.failed")
+                .description("Offset commits refused after the batch was applied (its events are redelivered)")
+                .register(metrics);
+        Gauge.builder(settings.name() + ".consumer.failed", this, member -> member.failure == null ? 0 : 1)
+                .description("1 once this member stopped for good; the process exits next").register(metrics);
     }
 
     public void start() {
@@ -80,9 +101,17 @@ public final class GroupConsumer<E> {
         stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Ready when this member owns partitions and its last attempt to apply a batch succeeded. */
+    /**
+     * Ready once this member joined the group, while its last attempt to apply a batch succeeded and it has not
+     * failed. A member without partitions (more members than partitions) is ready too: a healthy standby.
+     */
     public boolean isReady() {
-        return !lagByPartition.isEmpty() && handlerHealthy;
+        return joined && handlerHealthy && failure == null;
+    }
+
+    /** Joined, but the group gave this member no partition. */
+    public boolean isIdle() {
+        return joined && lagByPartition.isEmpty();
     }
 
     public Set<TopicPartition> assignment() {
@@ -101,50 +130,64 @@ public final class GroupConsumer<E> {
             DeadLetters deadLetters = new DeadLetters(producer, settings.deadLetterTopic(), settings.groupId());
             kafka.subscribe(List.of(settings.topic()), new Rebalance(kafka));
             while (running) {
-                ConsumerRecords<byte[], byte[]> batch = kafka.poll(POLL_TIMEOUT);
-                if (!batch.isEmpty()) {
-                    Map<TopicPartition, Long> next = nextOffsets(batch);
-                    if (applyUntilDone(kafka, batch, next, deadLetters)) {
-                        commitOwned(kafka, next);
+                ConsumerRecords<byte[], byte[]> polled = kafka.poll(POLL_TIMEOUT);
+                if (!polled.isEmpty()) {
+                    Batch<E> batch = Batch.read(polled, handler);
+                    if (applyUntilDone(kafka, batch, deadLetters)) {
+                        commitOwned(kafka, batch.nextOffsets());
                     }
                 }
                 recordLag(kafka);
             }
         } catch (WakeupException e) {
-            // Shutdown woke the poll: leave the loop, closing the consumer leaves the group cleanly.
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "The %s consumer stopped", settings.name());
+            // Only stop() wakes the poll: leave the loop, closing the consumer leaves the group cleanly.
+        } catch (Throwable e) {
+            if (running) {
+                fail(e);
+            } else {
+                LOG.warnf(e, "The %s consumer failed while stopping", settings.name());
+            }
         } finally {
+            consumer = null;
             stopped.countDown();
         }
+    }
+
+    private void fail(Throwable cause) {
+        failure = cause;
+        LOG.errorf(cause, "The %s consumer cannot go on", settings.name());
+        onFailure.accept(cause);
     }
 
     /**
      * Retries the batch with backoff until it is applied: a transient failure must never skip an event. False when
      * stopped first: the batch was not applied and its offsets must not be committed.
      */
-    private boolean applyUntilDone(KafkaConsumer<byte[], byte[]> kafka, ConsumerRecords<byte[], byte[]> batch,
-                                   Map<TopicPartition, Long> next, DeadLetters deadLetters) {
+    private boolean applyUntilDone(KafkaConsumer<byte[], byte[]> kafka, Batch<E> batch, DeadLetters deadLetters)
+            throws InterruptedException {
         Duration backoff = FIRST_BACKOFF;
         while (running) {
             try {
-                apply(batch, next, deadLetters);
-                if (!handlerHealthy) {
-                    LOG.info("Applying events again");
+                deadLetter(deadLetters, batch);
+                if (!applyNarrowingDown(batch, batch.events(), batch.nextOffsets(), deadLetters)) {
+                    // Applied in parts: a handler that keeps positions records the batch's end too.
+                    record(handler.apply(List.of(), batch.nextOffsets()));
+                }
+                if (!kafka.paused().isEmpty()) {
                     kafka.resume(kafka.paused());
                 }
-                handlerHealthy = true;
+                if (!handlerHealthy) {
+                    LOG.info("Applying events again");
+                    handlerHealthy = true;
+                }
                 return true;
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new WakeupException();
+                throw e;
             } catch (Exception e) {
                 handlerHealthy = false;
-                LOG.warnf("Could not apply a batch of %d events (%s); retrying in %s", batch.count(), e.getMessage(),
-                        backoff);
-                kafka.pause(kafka.assignment());
-                // Polling a paused consumer returns nothing but keeps this member in the group while it waits.
-                kafka.poll(backoff);
+                LOG.warnf("Could not apply a batch of %d events (%s); retrying in %s", batch.size(), e, backoff);
+                waitInTheGroup(kafka, backoff);
+                batch.keepOnly(kafka.assignment());
                 backoff = backoff.multipliedBy(2).compareTo(settings.maxRetryBackoff()) > 0
                         ? settings.maxRetryBackoff() : backoff.multipliedBy(2);
             }
@@ -152,37 +195,76 @@ public final class GroupConsumer<E> {
         return false;
     }
 
-    private void apply(ConsumerRecords<byte[], byte[]> batch, Map<TopicPartition, Long> next, DeadLetters deadLetters)
-            throws Exception {
-        List<E> events = new ArrayList<>(batch.count());
-        List<DeadLetters.Poison> poisons = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : batch) {
-            try {
-                events.add(handler.read(record));
-            } catch (PoisonEventException e) {
-                poisons.add(new DeadLetters.Poison(record, e.getMessage()));
-            }
+    /** Sends the batch's poison not sent yet: once per batch, however often applying the rest is retried. */
+    private void deadLetter(DeadLetters deadLetters, Batch<E> batch) throws Exception {
+        List<DeadLetters.Poison> poisons = batch.poisonToSend();
+        if (poisons.isEmpty()) {
+            return;
         }
         deadLetters.send(poisons);
-        EventHandler.Applied outcome = handler.apply(events, next);
-        applied.increment(outcome.applied());
-        skipped.increment(outcome.skipped());
+        batch.poisonSent();
         deadLettered.increment(poisons.size());
         poisons.forEach(p -> LOG.warnf("Dead-lettered %s-%d@%d: %s", p.record().topic(), p.record().partition(),
                 p.record().offset(), p.reason()));
     }
 
-    private static Map<TopicPartition, Long> nextOffsets(ConsumerRecords<byte[], byte[]> batch) {
-        Map<TopicPartition, Long> next = new HashMap<>();
-        for (TopicPartition partition : batch.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> records = batch.records(partition);
-            next.put(partition, records.get(records.size() - 1).offset() + 1);
+    /**
+     * Applies {@code events}; when that fails for a reason in the events themselves, applies each half in turn, down
+     * to the single event that fails alone, which is dead-lettered. A transient failure is thrown: the batch is
+     * retried as it stands, without what was already dead-lettered.
+     *
+     * @return true when applied at once, false when applied in parts
+     */
+    private boolean applyNarrowingDown(Batch<E> batch, List<Batch.Event<E>> events,
+                                       Map<TopicPartition, Long> nextOffsets, DeadLetters deadLetters)
+            throws Exception {
+        try {
+            record(handler.apply(Batch.values(events), nextOffsets));
+            return true;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException || handler.isTransient(e)) {
+                throw e;
+            }
+            if (events.size() == 1) {
+                batch.poison(events.get(0), "applying it failed: " + e);
+                deadLetter(deadLetters, batch);
+            } else {
+                for (List<Batch.Event<E>> half : List.of(events.subList(0, events.size() / 2),
+                        events.subList(events.size() / 2, events.size()))) {
+                    applyNarrowingDown(batch, List.copyOf(half), Batch.nextOffsets(half), deadLetters);
+                }
+            }
+            return false;
         }
-        return next;
     }
 
-    /** Commits the batch's next offsets for the partitions still owned; a revoked one is redelivered and skipped. */
-    private static void commitOwned(KafkaConsumer<byte[], byte[]> kafka, Map<TopicPartition, Long> next) {
+    private void record(EventHandler.Applied outcome) {
+        applied.increment(outcome.applied());
+        skipped.increment(outcome.skipped());
+    }
+
+    /**
+     * Waits out the backoff while staying in the group. A rebalance during the wait un-pauses partitions and resets
+     * positions, so whatever a poll returns is put back (positions rewound to its first records) for after the
+     * batch in hand: nothing polled is ever dropped.
+     */
+    private void waitInTheGroup(KafkaConsumer<byte[], byte[]> kafka, Duration backoff) {
+        long deadline = System.nanoTime() + backoff.toNanos();
+        long left;
+        while (running && (left = deadline - System.nanoTime()) > 0) {
+            kafka.pause(kafka.assignment());
+            ConsumerRecords<byte[], byte[]> letThrough = kafka.poll(Duration.ofNanos(left));
+            for (TopicPartition partition : letThrough.partitions()) {
+                kafka.seek(partition, letThrough.records(partition).get(0).offset());
+            }
+        }
+    }
+
+    /**
+     * Commits the batch's next offsets for the partitions still owned; a revoked one is redelivered and skipped. A
+     * refused commit leaves the batch applied and its events to be redelivered and skipped: the member goes on.
+     */
+    private void commitOwned(KafkaConsumer<byte[], byte[]> kafka, Map<TopicPartition, Long> next) {
         Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>();
         Set<TopicPartition> assignment = kafka.assignment();
         next.forEach((partition, offset) -> {
@@ -190,7 +272,16 @@ public final class GroupConsumer<E> {
                 owned.put(partition, new OffsetAndMetadata(offset));
             }
         });
-        kafka.commitSync(owned);
+        if (owned.isEmpty()) {
+            return;
+        }
+        try {
+            kafka.commitSync(owned);
+        } catch (CommitFailedException | RebalanceInProgressException | TimeoutException e) {
+            commitsFailed.increment();
+            LOG.warnf("Offsets %s not committed (%s): the batch is applied, its events will be redelivered and "
+                    + "skipped", owned.keySet(), e.getMessage());
+        }
     }
 
     /** {@code currentLag} uses what the last fetch learned, so this costs no round trip to the broker. */
@@ -244,6 +335,7 @@ public final class GroupConsumer<E> {
             LOG.infof("Partitions revoked: %s", partitions);
         }
 
+        /** Called after every rebalance this member took part in, with no partitions when it is a standby. */
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             handler.startingOffsets(partitions).forEach(kafka::seek);
@@ -255,7 +347,12 @@ public final class GroupConsumer<E> {
                         .description("Records in the partition not yet consumed by this group")
                         .register(metrics);
             }
-            LOG.infof("Partitions assigned: %s", partitions);
+            joined = true;
+            if (lagByPartition.isEmpty()) {
+                LOG.info("In the group without partitions: a standby");
+            } else {
+                LOG.infof("Partitions assigned: %s", partitions);
+            }
         }
     }
 }

@@ -11,9 +11,15 @@ public final class Records {
     private Records() {
     }
 
-    /** The last value of a header as UTF-8 text, or null when absent. */
+    /** The last value of a header as UTF-8 text, or null when absent; a header without a value is poison. */
     public static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        if (header == null) {
+            return null;
+        }
+        if (header.value() == null) {
+            throw new PoisonEventException("header '" + name + "' has no value");
+        }
+        return new String(header.value(), StandardCharsets.UTF_8);
     }
 }

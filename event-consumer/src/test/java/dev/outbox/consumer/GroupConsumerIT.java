@@ -5,118 +5,288 @@ import dev.outbox.testsupport.kafka.KafkaServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.NoOffsetForPartitionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** One group member on a real broker: offsets move only past batches the handler applied. */
+/**
+ * Group members on a real broker: offsets move only past batches the handler applied, nothing polled during a
+ * retry is lost to a rebalance, poison is dead-lettered once, and a member that cannot go on says so.
+ */
 class GroupConsumerIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private final KafkaServer kafka = SharedInfrastructure.kafka();
+    private final List<GroupConsumer<String>> members = new ArrayList<>();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private String topic;
 
-    @Test
-    void commitsOffsetsOnlyAfterTheHandlerAppliedAndDeadLettersPoison(TestInfo test) throws Exception {
-        String topic = topic(test);
-        List<String> applied = new CopyOnWriteArrayList<>();
-        GroupConsumer<String> member = member(topic, new Handler() {
-            @Override
-            public Applied apply(List<String> events, Map<TopicPartition, Long> nextOffsets) {
-                applied.addAll(events);
-                return new Applied(events.size(), 0);
-            }
-        });
-        send(topic, "one", "poison", "two");
-        member.start();
-        try {
-            await().atMost(DEADLINE).until(() -> committed(topic) == 3);
-            assertThat(applied).containsExactly("one", "two");
-            assertThat(endOffset(topic + ".dlq")).as("records in the dead-letter topic").isEqualTo(1);
-        } finally {
+    @BeforeEach
+    void topic(TestInfo test) {
+        topic = "events-" + test.getTestMethod().orElseThrow().getName();
+    }
+
+    @AfterEach
+    void stopMembers() throws InterruptedException {
+        for (GroupConsumer<String> member : members) {
             member.stop();
         }
     }
 
     @Test
-    void aBatchStillFailingWhenStoppedIsNotCommitted(TestInfo test) throws Exception {
-        String topic = topic(test);
-        AtomicInteger attempts = new AtomicInteger();
-        GroupConsumer<String> member = member(topic, new Handler() {
-            @Override
-            public Applied apply(List<String> events, Map<TopicPartition, Long> nextOffsets) throws IOException {
-                attempts.incrementAndGet();
-                throw new IOException("the store is down");
-            }
-        });
-        send(topic, "one", "two");
-        member.start();
-        await().atMost(DEADLINE).until(() -> attempts.get() >= 2);
+    void commitsOffsetsOnlyAfterTheHandlerAppliedAndDeadLettersPoison() throws Exception {
+        Store store = new Store();
+        createTopics(1);
+        send(0, "one", "poison", "two");
+        start(store, Map.of());
+
+        await().atMost(DEADLINE).until(() -> committed() == 3);
+        assertThat(store.applied()).containsExactly("one", "two");
+        assertThat(deadLetters()).as("records in the dead-letter topic").isEqualTo(1);
+    }
+
+    @Test
+    void aBatchStillFailingWhenStoppedIsNotCommitted() throws Exception {
+        Store store = new Store();
+        store.failing(true);
+        createTopics(1);
+        send(0, "one", "two");
+        GroupConsumer<String> member = start(store, Map.of());
+        await().atMost(DEADLINE).until(() -> store.attempts() >= 2);
         assertThat(member.isReady()).isFalse();
 
         member.stop();
 
-        assertThat(committed(topic)).as("offsets committed for a batch never applied").isZero();
+        assertThat(committed()).as("offsets committed for a batch never applied").isZero();
     }
 
-    private GroupConsumer<String> member(String topic, Handler handler) {
-        kafka.createTopic(topic, 1);
+    /**
+     * A rebalance during a retry un-pauses partitions and resets positions: records polled while waiting must be
+     * put back, not dropped (they were, and the next commit moved past them).
+     */
+    @Test
+    void membersJoiningAndLeavingWhileABatchIsRetriedLoseNoEvent() throws Exception {
+        Store store = new Store();
+        store.failing(true);
+        createTopics(4);
+        List<String> sent = new ArrayList<>(sendHundred(1));
+        Map<String, String> smallBatches = Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10");
+        GroupConsumer<String> first = start(store, smallBatches);
+        await().atMost(DEADLINE).until(() -> store.attempts() >= 2);
+        // Behind the failing batch's partition, on partitions fetched before it after a rebalance.
+        for (int partition : new int[] {0, 2, 3}) {
+            sent.addAll(sendHundred(partition));
+        }
+
+        GroupConsumer<String> second = start(store, smallBatches);
+        await("the second member took partitions").atMost(DEADLINE)
+                .until(() -> !second.assignment().isEmpty() && first.assignment().size() < 4);
+        int afterJoin = store.attempts();
+        await("retried after the join").atMost(DEADLINE).until(() -> store.attempts() >= afterJoin + 2);
+        second.stop();
+        await("the first member took all partitions back").atMost(DEADLINE)
+                .until(() -> first.assignment().size() == 4);
+        int afterLeave = store.attempts();
+        await("retried after the leave").atMost(DEADLINE).until(() -> store.attempts() >= afterLeave + 2);
+        store.failing(false);
+
+        await("every event applied and committed").atMost(DEADLINE).until(() -> committed() == sent.size());
+        assertThat(store.applied()).as("events applied, each once").containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    @Test
+    void anEventThatFailsAloneIsDeadLetteredOnceAndTheRestOfItsBatchApplied() throws Exception {
+        Store store = new Store();
+        store.failing(true);
+        createTopics(1);
+        send(0, "one", "two", "rejected", "three", "unreadable", "four", "five");
+        start(store, Map.of());
+        await().atMost(DEADLINE).until(() -> store.attempts() >= 3);
+        store.failing(false);
+
+        await().atMost(DEADLINE).until(() -> committed() == 7);
+        assertThat(store.applied()).containsExactly("one", "two", "three", "four", "five");
+        assertThat(deadLetters()).as("each poison event dead-lettered once, however often its batch was retried")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void membersBeyondThePartitionCountAreReadyIdleStandbys() throws Exception {
+        createTopics(1);
+        GroupConsumer<String> first = start(new Store(), Map.of());
+        await().atMost(DEADLINE).until(() -> first.isReady() && !first.isIdle());
+        GroupConsumer<String> second = start(new Store(), Map.of());
+
+        await().atMost(DEADLINE).until(() -> second.isReady() && first.isReady());
+        assertThat(first.isIdle() ^ second.isIdle()).as("exactly one member idle").isTrue();
+    }
+
+    @Test
+    void aMemberThatCannotGoOnSaysSoAndAnotherCatchesUp() throws Exception {
+        createTopics(1);
+        send(0, "one", "two");
+        Store store = new Store();
+        store.fatal(true);
+        GroupConsumer<String> broken = start(store, Map.of());
+
+        await().atMost(DEADLINE).until(() -> failures.size() == 1);
+        assertThat(failures.get(0)).isInstanceOf(AssertionError.class);
+        assertThat(broken.isReady()).isFalse();
+        assertThat(committed()).isZero();
+
+        store.fatal(false);
+        start(store, Map.of());
+        await().atMost(DEADLINE).until(() -> committed() == 2);
+        assertThat(store.applied()).containsExactly("one", "two");
+    }
+
+    @Test
+    void aFailureToFindWhereToStartIsReported() {
+        createTopics(1);
+        start(new Store() {
+            @Override
+            public Map<TopicPartition, Long> startingOffsets(Collection<TopicPartition> assigned) {
+                throw new IllegalStateException("the store cannot say where it stopped");
+            }
+        }, Map.of());
+
+        await().atMost(DEADLINE).until(() -> failures.size() == 1);
+        assertThat(failures.get(0)).hasStackTraceContaining("the store cannot say where it stopped");
+    }
+
+    @Test
+    void aPollThatFailsIsReported() {
+        createTopics(1);
+        send(0, "one");
+        // A new group with no reset policy: the poll itself throws.
+        start(new Store(), Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"));
+
+        await().atMost(DEADLINE).until(() -> failures.size() == 1);
+        assertThat(failures.get(0)).isInstanceOf(NoOffsetForPartitionException.class);
+    }
+
+    /** Kicked out of the group mid-batch (too slow), its commit is refused: the member goes on, nothing lost. */
+    @Test
+    void aRefusedCommitLeavesTheMemberRunningAndTheEventsRedeliveredAndSkipped() throws Exception {
+        createTopics(1);
+        send(0, "one", "two");
+        CountDownLatch applying = new CountDownLatch(1);
+        CountDownLatch kickedOut = new CountDownLatch(1);
+        Store store = new Store() {
+            @Override
+            public Applied apply(List<String> events, Map<TopicPartition, Long> nextOffsets) throws Exception {
+                applying.countDown();
+                if (!kickedOut.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IOException("never kicked out");
+                }
+                return super.apply(events, nextOffsets);
+            }
+        };
+        GroupConsumer<String> member = start(store, Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "2000"));
+        await("the slow member left the group").atMost(DEADLINE).until(() -> applying.getCount() == 0 && groupIsEmpty());
+        kickedOut.countDown();
+
+        await().atMost(DEADLINE).until(() -> committed() == 2);
+        assertThat(store.applied()).containsExactly("one", "two");
+        assertThat(store.skipped()).as("redelivered after the refused commit").isEqualTo(2);
+        assertThat(failures).isEmpty();
+        assertThat(member.isReady()).isTrue();
+    }
+
+    private GroupConsumer<String> start(Store store, Map<String, String> consumerSettings) {
+        GroupConsumer<String> member = new GroupConsumer<>(new ConsumerSettings("test", kafka.bootstrapServers(),
+                topic, topic + ".dlq", topic + "-group", Duration.ofMillis(400), consumerSettings, Map.of()), store,
+                new SimpleMeterRegistry(), failures::add);
+        members.add(member);
+        member.start();
+        return member;
+    }
+
+    private void createTopics(int partitions) {
+        kafka.createTopic(topic, partitions);
         kafka.createTopic(topic + ".dlq", 1);
-        return new GroupConsumer<>(new ConsumerSettings("test", kafka.bootstrapServers(), topic, topic + ".dlq",
-                topic + "-group", Duration.ofMillis(400), Map.of(), Map.of()), handler, new SimpleMeterRegistry());
     }
 
-    private void send(String topic, String... values) {
+    private List<String> sendHundred(int partition) {
+        String[] values = IntStream.range(0, 100).mapToObj(i -> "p" + partition + "-" + i).toArray(String[]::new);
+        send(partition, values);
+        return List.of(values);
+    }
+
+    private void send(int partition, String... values) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
                 new StringSerializer())) {
             for (String value : values) {
-                producer.send(new ProducerRecord<>(topic, value));
+                producer.send(new ProducerRecord<>(topic, partition, null, value));
             }
         }
     }
 
-    /** The group's committed offset on the topic's one partition; 0 when it never committed. */
-    private long committed(String topic) throws Exception {
+    /** The group's committed offsets summed over the topic's partitions. */
+    private long committed() throws Exception {
         try (Admin admin = kafka.admin()) {
-            OffsetAndMetadata offset = admin.listConsumerGroupOffsets(topic + "-group").partitionsToOffsetAndMetadata()
-                    .get(10, TimeUnit.SECONDS).get(new TopicPartition(topic, 0));
-            return offset == null ? 0 : offset.offset();
+            return admin.listConsumerGroupOffsets(topic + "-group").partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS).values().stream().mapToLong(OffsetAndMetadata::offset).sum();
         }
     }
 
-    private long endOffset(String topic) throws Exception {
-        TopicPartition partition = new TopicPartition(topic, 0);
+    private boolean groupIsEmpty() throws Exception {
+        try (Admin admin = kafka.admin()) {
+            return admin.describeConsumerGroups(List.of(topic + "-group")).all().get(10, TimeUnit.SECONDS)
+                    .get(topic + "-group").members().isEmpty();
+        }
+    }
+
+    private long deadLetters() throws Exception {
+        TopicPartition partition = new TopicPartition(topic + ".dlq", 0);
         try (Admin admin = kafka.admin()) {
             return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get(10, TimeUnit.SECONDS)
                     .get(partition).offset();
         }
     }
 
-    private static String topic(TestInfo test) {
-        return "events-" + test.getTestMethod().orElseThrow().getName();
-    }
+    /**
+     * A store shared by the members of a group, deduplicating as the real handlers do. "poison" cannot be read,
+     * "unreadable" fails reading in an unexpected way, "rejected" fails applying for a reason of its own.
+     */
+    private static class Store implements EventHandler<String> {
 
-    /** Reads a record's value as text; "poison" is poison. */
-    private abstract static class Handler implements EventHandler<String> {
+        private final Set<String> seen = ConcurrentHashMap.newKeySet();
+        private final List<String> applied = new CopyOnWriteArrayList<>();
+        private final AtomicInteger attempts = new AtomicInteger();
+        private final AtomicInteger skipped = new AtomicInteger();
+        private final AtomicReference<String> mode = new AtomicReference<>("working");
 
         @Override
         public String read(ConsumerRecord<byte[], byte[]> record) {
@@ -124,7 +294,58 @@ class GroupConsumerIT {
             if (value.equals("poison")) {
                 throw new PoisonEventException("poison for the test");
             }
+            if (value.equals("unreadable")) {
+                throw new NullPointerException("a reader's bug");
+            }
             return value;
+        }
+
+        @Override
+        public Applied apply(List<String> events, Map<TopicPartition, Long> nextOffsets) throws Exception {
+            attempts.incrementAndGet();
+            switch (mode.get()) {
+                case "failing" -> throw new IOException("the store is down");
+                case "fatal" -> throw new AssertionError("the store is broken for good");
+                default -> {
+                }
+            }
+            if (events.contains("rejected")) {
+                throw new IllegalArgumentException("the store refuses 'rejected'");
+            }
+            int fresh = 0;
+            for (String event : events) {
+                if (seen.add(event)) {
+                    applied.add(event);
+                    fresh++;
+                }
+            }
+            skipped.addAndGet(events.size() - fresh);
+            return new Applied(fresh, events.size() - fresh);
+        }
+
+        @Override
+        public boolean isTransient(Exception failure) {
+            return !(failure instanceof IllegalArgumentException);
+        }
+
+        void failing(boolean failing) {
+            mode.set(failing ? "failing" : "working");
+        }
+
+        void fatal(boolean fatal) {
+            mode.set(fatal ? "fatal" : "working");
+        }
+
+        int attempts() {
+            return attempts.get();
+        }
+
+        int skipped() {
+            return skipped.get();
+        }
+
+        List<String> applied() {
+            return applied;
         }
     }
 }

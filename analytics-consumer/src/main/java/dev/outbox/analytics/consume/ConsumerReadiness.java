@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when this instance owns partitions and can reach the database (the datasource check covers the rest). */
+/**
+ * Ready when this instance is in its group, its last batch was applied and it has not failed; a member without
+ * partitions is a ready standby and says it is idle. The datasource check covers the database.
+ */
 @Readiness
 @ApplicationScoped
 public class ConsumerReadiness implements HealthCheck {
@@ -18,6 +21,7 @@ public class ConsumerReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("analytics-consumer")
                 .withData("partitions", consumer.assignment().toString())
+                .withData("idle", consumer.isIdle())
                 .status(consumer.isReady())
                 .build();
     }

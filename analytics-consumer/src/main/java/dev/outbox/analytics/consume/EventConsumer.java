@@ -8,6 +8,7 @@ import dev.outbox.consumer.EventHandler;
 import dev.outbox.consumer.GroupConsumer;
 import dev.outbox.consumer.Records;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,8 @@ import java.util.Set;
 
 /**
  * The Kafka adapter of the analytics consumer group: {@link GroupConsumer} polls, dead-letters poison events and
- * commits offsets; each batch is handed to {@link BlogCounter}, which applies it in one database transaction.
+ * commits offsets; each batch is handed to {@link BlogCounter}, which applies it in one database transaction. A
+ * member that cannot go on makes the process exit non-zero, for compose or {@code ./run-local} to restart it.
  */
 @ApplicationScoped
 public class EventConsumer implements EventHandler<BlogEvent> {
@@ -46,7 +48,7 @@ public class EventConsumer implements EventHandler<BlogEvent> {
     void start(@Observes StartupEvent startup) {
         member = new GroupConsumer<>(new ConsumerSettings("analytics", bootstrapServers, config.topic(),
                 config.deadLetterTopic(), config.groupId(), config.maxRetryBackoff(), config.consumer(),
-                config.producer()), this, metrics);
+                config.producer()), this, metrics, failure -> Quarkus.asyncExit(1));
         member.start();
     }
 
@@ -64,8 +66,22 @@ public class EventConsumer implements EventHandler<BlogEvent> {
         return counter.apply(config.groupId(), events);
     }
 
+    /**
+     * Only a data or constraint error (SQL states 22xxx, 23xxx) comes from the events themselves; anything else
+     * (connection lost, serialization failure, a missing grant or table) can be fixed without them: retried.
+     */
+    @Override
+    public boolean isTransient(Exception failure) {
+        String state = failure instanceof SQLException sql ? sql.getSQLState() : null;
+        return state == null || !(state.startsWith("22") || state.startsWith("23"));
+    }
+
     public boolean isReady() {
         return member.isReady();
+    }
+
+    public boolean isIdle() {
+        return member.isIdle();
     }
 
     public Set<TopicPartition> assignment() {

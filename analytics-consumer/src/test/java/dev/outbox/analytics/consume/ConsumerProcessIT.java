@@ -109,6 +109,26 @@ class ConsumerProcessIT {
         }
     }
 
+    @Test
+    void aConsumerThatCannotGoOnExitsNonZeroAndItsRestartCatchesUp() throws Exception {
+        publishAndDelete(300);
+        Map<String, String> failing = new HashMap<>(settings);
+        // A group without committed offsets and no reset policy: the first poll throws, as any unexpected failure
+        // of the consumer loop would.
+        failing.put("analytics.consumer.auto.offset.reset", "none");
+        try (QuarkusAppProcess consumer = QuarkusAppProcess.launch("analytics-" + STARTS.incrementAndGet(), failing)) {
+            await("the process exits").atMost(Duration.ofSeconds(60)).until(() -> !consumer.isAlive());
+            assertThat(consumer.exitCode()).as("exit code").hasValue(1);
+            assertThat(consumer.log()).contains("The analytics consumer cannot go on")
+                    .contains("NoOffsetForPartitionException");
+        }
+        assertThat(processedEvents()).isZero();
+
+        try (QuarkusAppProcess restarted = start()) {
+            awaitExactTotals();
+        }
+    }
+
     private QuarkusAppProcess start() {
         return QuarkusAppProcess.launch("analytics-" + STARTS.incrementAndGet(), settings).awaitReady();
     }

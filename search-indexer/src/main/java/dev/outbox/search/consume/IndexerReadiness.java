@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when this instance owns partitions and its last batch reached the index. */
+/**
+ * Ready when this instance is in its group, its last batch reached the index and it has not failed; a member
+ * without partitions is a ready standby and says it is idle.
+ */
 @Readiness
 @ApplicationScoped
 public class IndexerReadiness implements HealthCheck {
@@ -18,6 +21,7 @@ public class IndexerReadiness implements HealthCheck {
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("search-indexer")
                 .withData("partitions", consumer.assignment().toString())
+                .withData("idle", consumer.isIdle())
                 .withData("lag", consumer.lag())
                 .status(consumer.isReady())
                 .build();

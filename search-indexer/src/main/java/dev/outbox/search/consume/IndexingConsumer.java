@@ -8,6 +8,7 @@ import dev.outbox.search.SearchConfig;
 import dev.outbox.search.index.BlogChange;
 import dev.outbox.search.index.LiveIndex;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,8 @@ import java.util.Set;
  * The Kafka adapter of the search consumer group: {@link GroupConsumer} polls, dead-letters poison events and
  * commits offsets after each batch is in the index. A partition starts where the index says it stopped, not
  * where the group's offsets say: an index restored from a backup, or deleted, is brought up to date from the
- * topic instead of silently missing blogs.
+ * topic instead of silently missing blogs. A member that cannot go on makes the process exit non-zero, for compose
+ * or {@code ./run-local} to restart it.
  */
 @ApplicationScoped
 public class IndexingConsumer implements EventHandler<BlogChange> {
@@ -51,7 +53,7 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
     void start(@Observes StartupEvent startup) {
         member = new GroupConsumer<>(new ConsumerSettings("search", bootstrapServers, config.topic(),
                 config.deadLetterTopic(), config.groupId(), config.maxRetryBackoff(), config.consumer(),
-                config.producer()), this, metrics);
+                config.producer()), this, metrics, failure -> Quarkus.asyncExit(1));
         member.start();
     }
 
@@ -69,6 +71,12 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
         return index.apply(changes, nextOffsets);
     }
 
+    /** Lucene refuses a document it can never index with IllegalArgumentException; I/O failures may pass. */
+    @Override
+    public boolean isTransient(Exception failure) {
+        return !(failure instanceof IllegalArgumentException);
+    }
+
     /** A partition the index has never seen is read from its first offset. */
     @Override
     public Map<TopicPartition, Long> startingOffsets(Collection<TopicPartition> assigned) {
@@ -84,6 +92,10 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
 
     public boolean isReady() {
         return member.isReady();
+    }
+
+    public boolean isIdle() {
+        return member.isIdle();
     }
 
     public Set<TopicPartition> assignment() {

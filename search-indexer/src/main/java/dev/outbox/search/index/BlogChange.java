@@ -2,7 +2,9 @@ package dev.outbox.search.index;
 
 import dev.outbox.consumer.EventPayload;
 import dev.outbox.consumer.PoisonEventException;
+import org.apache.lucene.index.IndexWriter;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
@@ -38,8 +40,17 @@ public record BlogChange(UUID eventId, Kind kind, long blogId, long authorId, lo
         if (kind == Kind.DELETED) {
             return new BlogChange(id, kind, blogId, authorId, version, null, null, List.of());
         }
-        return new BlogChange(id, kind, blogId, authorId, version, event.text("title"), event.text("body"),
-                event.texts("tags"));
+        List<String> tags = event.texts("tags");
+        for (String tag : tags) {
+            // A tag is indexed whole, as one term: Lucene refuses the document, so the live indexer and a rebuild
+            // would fail on it for ever.
+            int bytes = tag.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > IndexWriter.MAX_TERM_LENGTH) {
+                throw new PoisonEventException("a tag of " + bytes + " bytes is longer than the index's term limit ("
+                        + IndexWriter.MAX_TERM_LENGTH + ")");
+            }
+        }
+        return new BlogChange(id, kind, blogId, authorId, version, event.text("title"), event.text("body"), tags);
     }
 
     public boolean isDeletion() {

@@ -59,6 +59,17 @@ class BlogChangeTest {
                 .isInstanceOf(PoisonEventException.class).hasMessageContaining("'tags'");
     }
 
+    @Test
+    void refusesATagLongerThanTheIndexCanHoldAsOneTerm() {
+        String immense = "t".repeat(40_000);
+
+        assertThatThrownBy(() -> BlogChange.read(null, """
+                {"event_id": "%s", "event_type": "BlogPublished", "blog_id": 1, "author_id": 1, "version": 1,
+                 "title": "t", "body": "b", "tags": ["kafka", "%s"]}""".formatted(UUID.randomUUID(), immense)
+                .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(PoisonEventException.class).hasMessageContaining("40000 bytes");
+    }
+
     private static byte[] example(String type) throws IOException {
         try (InputStream example = BlogChangeTest.class.getResourceAsStream("/contract/examples/" + type + ".json")) {
             assertThat(example).as("example of %s on the classpath", type).isNotNull();

@@ -122,6 +122,9 @@ class SearchIT {
         events.raw(Long.toString(author), "{not json", UUID.randomUUID().toString());
         events.raw(Long.toString(author), """
                 {"event_type": "BlogLiked", "blog_id": 1, "author_id": 1, "version": 1}""", UUID.randomUUID().toString());
+        events.published(new Blog(IDS.incrementAndGet(), author, 1, "Immense tag", "body", List.of("t".repeat(40_000))));
+        events.raw(Long.toString(author), """
+                {"event_type": "BlogDeleted", "blog_id": 1, "author_id": 1, "version": 1}""", "not-a-uuid");
         String word = Words.unique();
         Blog behind = new Blog(IDS.incrementAndGet(), author, 1, "Behind the poison", word, List.of());
         events.published(behind);
@@ -130,6 +133,8 @@ class SearchIT {
         List<String> reasons = deadLetterReasons(author);
         assertThat(reasons).anyMatch(reason -> reason.startsWith("payload is not JSON"));
         assertThat(reasons).anyMatch(reason -> reason.contains("unknown event type 'BlogLiked'"));
+        assertThat(reasons).anyMatch(reason -> reason.contains("longer than the index's term limit"));
+        assertThat(reasons).anyMatch(reason -> reason.contains("'not-a-uuid' is not a UUID"));
     }
 
     @Test
@@ -212,6 +217,7 @@ class SearchIT {
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(ids(q)).isEqualTo(expected));
     }
 
+    /** The reasons of the (four) poison events sent under {@code authorKey}. */
     private static List<String> deadLetterReasons(long authorKey) {
         try (KafkaConsumer<String, String> dlq = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers(),
@@ -227,7 +233,7 @@ class SearchIT {
                                 StandardCharsets.UTF_8));
                     }
                 }
-                return reasons.size() >= 2;
+                return reasons.size() >= 4;
             });
             return reasons;
         }
