@@ -7,3 +7,6 @@ topics=/opt/kafka/bin/kafka-topics.sh
     --partitions "$EVENTS_PARTITIONS" --replication-factor "$REPLICATION_FACTOR" --config retention.ms=-1
 "$topics" --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" --create --if-not-exists --topic "$DEAD_LETTER_TOPIC" \
     --partitions 1 --replication-factor "$REPLICATION_FACTOR" --config retention.ms=-1
+# Outbox rows the relay could not turn into events (docs/relay.md), kept until someone has looked at them.
+"$topics" --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" --create --if-not-exists --topic "$RELAY_DEAD_LETTER_TOPIC" \
+    --partitions 1 --replication-factor "$REPLICATION_FACTOR" --config retention.ms=-1

@@ -40,6 +40,8 @@ public final class LocalPipeline {
     static final String DATABASE = "blog";
     public static final String TOPIC = "blog.events";
     static final String DEAD_LETTER_TOPIC = "blog.events.dlq";
+    /** The relay's own: outbox rows it could not turn into events. */
+    static final String RELAY_DEAD_LETTER_TOPIC = "outbox.relay.dlq";
     static final String READY_LINE = "Outbox is running";
     public static final int PARTITIONS = 3;
     private static final Duration READY_DEADLINE = Duration.ofMinutes(3);
@@ -328,7 +330,8 @@ public final class LocalPipeline {
         try (Admin admin = kafka.admin()) {
             for (NewTopic topic : List.of(
                     new NewTopic(TOPIC, PARTITIONS, (short) 1).configs(Map.of("retention.ms", "-1")),
-                    new NewTopic(DEAD_LETTER_TOPIC, 1, (short) 1).configs(Map.of("retention.ms", "-1")))) {
+                    new NewTopic(DEAD_LETTER_TOPIC, 1, (short) 1).configs(Map.of("retention.ms", "-1")),
+                    new NewTopic(RELAY_DEAD_LETTER_TOPIC, 1, (short) 1).configs(Map.of("retention.ms", "-1")))) {
                 try {
                     admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {

@@ -6,8 +6,12 @@ import io.debezium.engine.RecordChangeEvent;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.jboss.logging.Logger;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +25,12 @@ import java.util.concurrent.TimeoutException;
  * Sends each batch the engine hands over to Kafka and waits until every record is acknowledged; only then
  * marks the batch processed, which lets the engine commit its offsets. A failed send throws, which stops
  * the engine without committing: on restart the batch is read again from the slot, so nothing is lost and
- * at most one batch is duplicated (with the same event ids).
+ * at most one batch is duplicated (with the same event ids). A row that can never become an event (it cannot be
+ * routed, or Kafka refuses it for good) is sent to the dead-letter topic instead, so the rows behind it still flow.
  */
 final class KafkaSink implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+
+    private static final Logger LOG = Logger.getLogger(KafkaSink.class);
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final OutboxRouting routing;
@@ -46,20 +53,29 @@ final class KafkaSink implements DebeziumEngine.ChangeConsumer<RecordChangeEvent
             throws InterruptedException {
         progress.batchReceived(batch.stream().map(e -> OutboxRouting.commitTimeMillis(e.record()))
                 .flatMap(Optional::stream).findFirst());
-        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
-        List<String> topics = new ArrayList<>(batch.size());
+        List<Sent> sent = new ArrayList<>(batch.size());
+        List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
         for (RecordChangeEvent<SourceRecord> event : batch) {
-            Optional<ProducerRecord<byte[], byte[]>> record = routing.toKafka(event.record());
-            if (record.isPresent()) {
-                acks.add(producer.send(record.get()));
-                topics.add(record.get().topic());
+            SourceRecord captured = event.record();
+            Optional<ProducerRecord<byte[], byte[]>> record;
+            try {
+                record = routing.toKafka(captured);
+            } catch (RuntimeException e) {
+                deadLetters.add(routing.deadLetter(captured, "cannot be routed: " + e));
+                continue;
             }
+            record.ifPresent(r -> sent.add(new Sent(captured, r.topic(), producer.send(r))));
         }
         producer.flush();
-        for (Future<RecordMetadata> ack : acks) {
-            awaitAck(ack);
+        for (Sent one : sent) {
+            Optional<Throwable> refusal = awaitAck(one.ack());
+            if (refusal.isPresent()) {
+                deadLetters.add(routing.deadLetter(one.captured(), "refused by Kafka: " + refusal.get()));
+            } else {
+                progress.eventRelayed(one.topic());
+            }
         }
-        topics.forEach(progress::eventRelayed);
+        sendDeadLetters(deadLetters);
         for (RecordChangeEvent<SourceRecord> event : batch) {
             committer.markProcessed(event);
         }
@@ -69,13 +85,48 @@ final class KafkaSink implements DebeziumEngine.ChangeConsumer<RecordChangeEvent
         progress.batchAcknowledged(newest, batch.size() >= maxBatchSize);
     }
 
-    private void awaitAck(Future<RecordMetadata> ack) throws InterruptedException {
+    /** Dead letters are acknowledged before the batch's offsets move, like the events they replace. */
+    private void sendDeadLetters(List<ProducerRecord<byte[], byte[]>> deadLetters) throws InterruptedException {
+        List<Future<RecordMetadata>> acks = deadLetters.stream().map(producer::send).toList();
+        producer.flush();
+        for (Future<RecordMetadata> ack : acks) {
+            Optional<Throwable> refusal = awaitAck(ack);
+            if (refusal.isPresent()) {
+                throw new KafkaNotAcknowledgedException(refusal.get());
+            }
+            progress.eventDeadLettered();
+        }
+        deadLetters.forEach(d -> LOG.warnf("Outbox row at LSN %s dead-lettered to %s: %s",
+                header(d, "dlq.source.lsn"), d.topic(), header(d, "dlq.reason")));
+    }
+
+    /**
+     * Empty once Kafka acknowledged the record; the reason when Kafka refuses this record for good (too large,
+     * invalid), which no retry can change. Any other failure, or no answer in time, throws: the batch's offsets
+     * must not be committed.
+     */
+    private Optional<Throwable> awaitAck(Future<RecordMetadata> ack) throws InterruptedException {
         try {
             ack.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RecordTooLargeException || e.getCause() instanceof InvalidRecordException) {
+                return Optional.of(e.getCause());
+            }
             progress.sendFailed();
-            throw new KafkaNotAcknowledgedException(e instanceof ExecutionException ? e.getCause() : e);
+            throw new KafkaNotAcknowledgedException(e.getCause());
+        } catch (TimeoutException e) {
+            progress.sendFailed();
+            throw new KafkaNotAcknowledgedException(e);
         }
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    /** A record handed to the producer, with the row it came from. */
+    private record Sent(SourceRecord captured, String topic, Future<RecordMetadata> ack) {
     }
 
     /** Kafka did not acknowledge a record: the batch's offsets must not be committed. */

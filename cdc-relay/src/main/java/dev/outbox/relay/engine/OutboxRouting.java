@@ -1,14 +1,19 @@
 package dev.outbox.relay.engine;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.debezium.data.Envelope;
 import io.debezium.transforms.outbox.EventRouter;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,14 +29,19 @@ final class OutboxRouting implements AutoCloseable {
     private static final String CLOUD_EVENTS_TYPE_PREFIX = "dev.outbox.";
     /** The engine's bookkeeping (connector name, task, run id): meaningless to readers of the topic. */
     private static final String DEBEZIUM_INTERNAL_HEADER_PREFIX = "__debezium.";
+    /** Characters of one text column kept in a dead letter: well below Kafka's default 1 MiB request. */
+    static final int DEAD_LETTER_TEXT_LIMIT = 64 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EventRouter<SourceRecord> router = new EventRouter<>();
     private final String outboxTopic;
     private final String cloudEventsSource;
+    private final String deadLetterTopic;
 
     OutboxRouting(RelayConfig relay) {
         this.outboxTopic = EngineProperties.TOPIC_PREFIX + "." + relay.outboxTable();
         this.cloudEventsSource = relay.cloudEventsSource();
+        this.deadLetterTopic = relay.deadLetterTopic();
         router.configure(Map.of(
                 "route.topic.replacement", "${routedByValue}" + relay.topicSuffix(),
                 "table.fields.additional.placement",
@@ -61,6 +71,39 @@ final class OutboxRouting implements AutoCloseable {
         headers.add("content-type", utf8("application/json"));
         return Optional.of(new ProducerRecord<>(routed.topic(), null, routed.timestamp(),
                 utf8(String.valueOf(routed.key())), utf8((String) routed.value()), headers));
+    }
+
+    /**
+     * The dead-letter record of a captured row that cannot be relayed: the row's columns as JSON (a text column over
+     * {@value #DEAD_LETTER_TEXT_LIMIT} characters cut there, so that an oversized row fits too), the reason, and
+     * where the row is in the WAL. Keyed like its event would have been, when the row has a key.
+     */
+    ProducerRecord<byte[], byte[]> deadLetter(SourceRecord captured, String reason) {
+        ObjectNode row = JSON.createObjectNode();
+        List<String> cut = new ArrayList<>();
+        Struct envelope = (Struct) captured.value();
+        Struct after = envelope.getStruct(Envelope.FieldName.AFTER);
+        for (Field field : after.schema().fields()) {
+            Object value = after.get(field);
+            if (value instanceof String text && text.length() > DEAD_LETTER_TEXT_LIMIT) {
+                cut.add(field.name() + "=" + text.length());
+                value = text.substring(0, DEAD_LETTER_TEXT_LIMIT);
+            }
+            row.set(field.name(), JSON.valueToTree(value instanceof Number || value instanceof Boolean || value == null
+                    ? value : String.valueOf(value)));
+        }
+        Struct source = envelope.getStruct(Envelope.FieldName.SOURCE);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("dlq.reason", utf8(reason));
+        headers.add("dlq.source.table", utf8(source.getString("schema") + "." + source.getString("table")));
+        headers.add("dlq.source.lsn", utf8(String.valueOf(source.get("lsn"))));
+        headers.add("dlq.source.txid", utf8(String.valueOf(source.get("txId"))));
+        if (!cut.isEmpty()) {
+            headers.add("dlq.truncated", utf8(String.join(",", cut)));
+        }
+        Object key = after.schema().field("aggregateid") == null ? null : after.get("aggregateid");
+        return new ProducerRecord<>(deadLetterTopic, null, null, key == null ? null : utf8(String.valueOf(key)),
+                utf8(row.toString()), headers);
     }
 
     /** Commit time of the source transaction, for any change event; empty for heartbeats. */

@@ -41,6 +41,14 @@ public interface RelayConfig {
     @WithDefault(".events")
     String topicSuffix();
 
+    /**
+     * Outbox rows the relay cannot turn into an event (a missing column, no payload) or that Kafka refuses for good
+     * (larger than {@code max.request.size}) go here, with the reason and their place in the WAL, instead of
+     * stopping the relay: every row behind them still flows.
+     */
+    @WithDefault("outbox.relay.dlq")
+    String deadLetterTopic();
+
     /** The CloudEvents {@code source} attribute of every event. */
     @WithDefault("/blog-app")
     String cloudEventsSource();

@@ -38,11 +38,15 @@ public class RelayProgress {
 
     private Counter batches;
     private Counter sendErrors;
+    private Counter deadLettered;
 
     @PostConstruct
     void registerMeters() {
         batches = metrics.counter("relay.batches");
         sendErrors = metrics.counter("relay.kafka.send.errors");
+        deadLettered = Counter.builder("relay.events.dead.lettered")
+                .description("Outbox rows sent to the relay's dead-letter topic instead of the event topic")
+                .register(metrics);
         Gauge.builder("relay.behind.source.ms", this, RelayProgress::millisBehind)
                 .description("Age of the oldest change not yet acknowledged by Kafka; 0 when caught up")
                 .register(metrics);
@@ -76,6 +80,10 @@ public class RelayProgress {
 
     public void sendFailed() {
         sendErrors.increment();
+    }
+
+    public void eventDeadLettered() {
+        deadLettered.increment();
     }
 
     public long millisBehind() {

@@ -95,6 +95,29 @@ public final class RelayDatabase {
         return written;
     }
 
+    /**
+     * Writes one outbox row (and deletes it, as blog-app does) with {@code payload} as it is, null included, in a
+     * transaction of its own.
+     */
+    public UUID insertRow(String author, String payload) throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (Connection connection = connect();
+             PreparedStatement insert = connection.prepareStatement("""
+                     insert into outbox (id, aggregatetype, aggregateid, type, payload, occurred_at, schema_version)
+                     values (?, 'blog', ?, 'BlogPublished', cast(? as jsonb), now(), 1)""");
+             PreparedStatement delete = connection.prepareStatement("delete from outbox where id = ?")) {
+            connection.setAutoCommit(false);
+            insert.setObject(1, id);
+            insert.setString(2, author);
+            insert.setString(3, payload);
+            insert.executeUpdate();
+            delete.setObject(1, id);
+            delete.executeUpdate();
+            connection.commit();
+        }
+        return id;
+    }
+
     public void execute(String sql) {
         try (Connection connection = postgres.connect(name); Statement statement = connection.createStatement()) {
             statement.execute(sql);

@@ -16,13 +16,16 @@ public final class RelayUnderTest {
     public final RelayDatabase database;
     public final KafkaServer kafka;
     public final String eventsTopic;
+    public final String deadLetterTopic;
 
     private RelayUnderTest(String name) {
         this.name = name;
         this.database = RelayDatabase.create(name);
         this.kafka = SharedInfrastructure.kafka();
         this.eventsTopic = "blog.events-" + name;
+        this.deadLetterTopic = "outbox.relay.dlq-" + name;
         kafka.createTopic(eventsTopic, 3);
+        kafka.createTopic(deadLetterTopic, 1);
     }
 
     public static RelayUnderTest named(String name) {
@@ -34,7 +37,8 @@ public final class RelayUnderTest {
                 "relay.slot-name", name,
                 "relay.publication-name", name,
                 "relay.offsets-topic", name + ".offsets",
-                "relay.topic-suffix", ".events-" + name));
+                "relay.topic-suffix", ".events-" + name,
+                "relay.dead-letter-topic", deadLetterTopic));
         settings.putAll(extraSettings);
         return RelayProcess.start(database, kafka.bootstrapServers(), settings);
     }
