@@ -1,5 +1,6 @@
 package dev.outbox.blog.publish;
 
+import dev.outbox.blog.input.PlainText;
 import dev.outbox.blog.problem.Problem.FieldError;
 
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The body of {@code POST /blogs} and {@code PUT /blogs/{id}}. */
@@ -19,28 +21,48 @@ public record BlogDraft(String title, String body, List<String> tags) {
     /** Every reason this draft cannot be published, field by field; empty when it is fine. */
     List<FieldError> violations(BlogLimits limits) {
         List<FieldError> errors = new ArrayList<>();
-        if (title == null || title.isBlank()) {
-            errors.add(new FieldError("title", "is required"));
-        } else if (title.strip().length() > limits.maxTitleLength()) {
-            errors.add(new FieldError("title", "must be at most " + limits.maxTitleLength() + " characters"));
-        }
-        if (body == null || body.isBlank()) {
-            errors.add(new FieldError("body", "is required"));
-        } else if (body.length() > limits.maxBodyLength()) {
-            errors.add(new FieldError("body", "must be at most " + limits.maxBodyLength() + " characters"));
-        }
+        titleProblem(limits).ifPresent(reason -> errors.add(new FieldError("title", reason)));
+        bodyProblem(limits).ifPresent(reason -> errors.add(new FieldError("body", reason)));
         List<String> tagList = tags == null ? List.of() : tags;
         if (tagList.size() > limits.maxTags()) {
             errors.add(new FieldError("tags", "must hold at most " + limits.maxTags() + " tags"));
         }
         for (int i = 0; i < tagList.size(); i++) {
-            String tag = tagList.get(i) == null ? "" : tagList.get(i).strip().toLowerCase(Locale.ROOT);
-            if (tag.length() > limits.maxTagLength() || !TAG.matcher(tag).matches()) {
-                errors.add(new FieldError("tags[" + i + "]", "must be 1 to " + limits.maxTagLength()
-                        + " characters of a-z, 0-9 or -, starting with a letter or digit"));
-            }
+            String at = "tags[" + i + "]";
+            tagProblem(tagList.get(i), limits).ifPresent(reason -> errors.add(new FieldError(at, reason)));
         }
         return errors;
+    }
+
+    /** A title that shows nothing (only spaces, zero-width or other invisible characters) is a missing one. */
+    private Optional<String> titleProblem(BlogLimits limits) {
+        if (title == null || PlainText.isInvisible(title)) {
+            return Optional.of("is required");
+        }
+        return PlainText.problemIn(title, false).or(() -> title.strip().length() > limits.maxTitleLength()
+                ? Optional.of("must be at most " + limits.maxTitleLength() + " characters") : Optional.empty());
+    }
+
+    private Optional<String> bodyProblem(BlogLimits limits) {
+        if (body == null || body.isBlank()) {
+            return Optional.of("is required");
+        }
+        return PlainText.problemIn(body, true).or(() -> body.length() > limits.maxBodyLength()
+                ? Optional.of("must be at most " + limits.maxBodyLength() + " characters") : Optional.empty());
+    }
+
+    /** Checked before stripping: strip() would quietly remove the control characters U+001C to U+001F. */
+    private static Optional<String> tagProblem(String tag, BlogLimits limits) {
+        String rule = "must be 1 to " + limits.maxTagLength()
+                + " characters of a-z, 0-9 or -, starting with a letter or digit";
+        if (tag == null) {
+            return Optional.of(rule);
+        }
+        return PlainText.problemIn(tag, false).or(() -> {
+            String clean = tag.strip().toLowerCase(Locale.ROOT);
+            return clean.length() > limits.maxTagLength() || !TAG.matcher(clean).matches()
+                    ? Optional.of(rule) : Optional.empty();
+        });
     }
 
     /** The draft as stored: title trimmed, tags lower-cased and de-duplicated in their given order. */

@@ -1,9 +1,11 @@
 package dev.outbox.blog.user;
 
+import dev.outbox.blog.input.PlainText;
 import dev.outbox.blog.problem.Problem.FieldError;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The body of {@code POST /users}. */
@@ -14,16 +16,25 @@ public record NewUser(String handle, String displayName) {
 
     List<FieldError> violations() {
         List<FieldError> errors = new ArrayList<>();
-        if (handle == null || handle.isBlank()) {
-            errors.add(new FieldError("handle", "is required"));
-        } else if (!HANDLE.matcher(handle).matches()) {
-            errors.add(new FieldError("handle", "must be 3 to 30 characters of a-z, 0-9 or _"));
-        }
-        if (displayName == null || displayName.isBlank()) {
-            errors.add(new FieldError("display_name", "is required"));
-        } else if (displayName.length() > MAX_DISPLAY_NAME) {
-            errors.add(new FieldError("display_name", "must be at most " + MAX_DISPLAY_NAME + " characters"));
-        }
+        handleProblem().ifPresent(reason -> errors.add(new FieldError("handle", reason)));
+        displayNameProblem().ifPresent(reason -> errors.add(new FieldError("display_name", reason)));
         return errors;
+    }
+
+    private Optional<String> handleProblem() {
+        if (handle == null || handle.isBlank()) {
+            return Optional.of("is required");
+        }
+        return PlainText.problemIn(handle, false).or(() -> HANDLE.matcher(handle).matches()
+                ? Optional.empty() : Optional.of("must be 3 to 30 characters of a-z, 0-9 or _"));
+    }
+
+    /** A name that shows nothing (only spaces, zero-width or other invisible characters) is a missing one. */
+    private Optional<String> displayNameProblem() {
+        if (displayName == null || PlainText.isInvisible(displayName)) {
+            return Optional.of("is required");
+        }
+        return PlainText.problemIn(displayName, false).or(() -> displayName.length() > MAX_DISPLAY_NAME
+                ? Optional.of("must be at most " + MAX_DISPLAY_NAME + " characters") : Optional.empty());
     }
 }

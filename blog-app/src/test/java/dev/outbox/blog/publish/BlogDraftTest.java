@@ -69,4 +69,31 @@ class BlogDraftTest {
         assertThat(one.fingerprint()).isNotEqualTo(other.fingerprint());
         assertThat(one.fingerprint()).isEqualTo(new BlogDraft("ab", "c", List.of()).fingerprint());
     }
+
+    @Test
+    void refusesControlCharactersInTitleBodyAndTagsNamingEach() {
+        List<FieldError> errors = new BlogDraft("a\u0000b", "c\u0085", List.of("ok", "\u001cjava")).violations(LIMITS);
+
+        assertThat(errors).extracting(FieldError::field).containsExactly("title", "body", "tags[1]");
+        assertThat(errors).extracting(FieldError::reason).allMatch(reason -> reason.contains("control character"));
+    }
+
+    @Test
+    void letsTheBodyAloneHoldTabsAndLineBreaks() {
+        assertThat(new BlogDraft("T", "a\tb\r\nc", List.of()).violations(LIMITS)).isEmpty();
+        assertThat(new BlogDraft("T\tU", "B", List.of("java\n")).violations(LIMITS))
+                .extracting(FieldError::field).containsExactly("title", "tags[0]");
+    }
+
+    @Test
+    void refusesLoneSurrogates() {
+        assertThat(new BlogDraft("\ud800", "x\udfff", List.of()).violations(LIMITS))
+                .extracting(FieldError::field).containsExactly("title", "body");
+    }
+
+    @Test
+    void aTitleOfInvisibleCharactersIsRequired() {
+        assertThat(new BlogDraft("\u00a0\u200b\ufeff", "B", List.of()).violations(LIMITS))
+                .containsExactly(new FieldError("title", "is required"));
+    }
 }
