@@ -19,10 +19,15 @@ public class ProblemException extends RuntimeException {
         this(Problem.of(type, status, detail), Map.of());
     }
 
+    /** Listing every error of a hostile request (250,000 bad tags) would answer megabytes; the count is enough. */
+    static final int MAX_LISTED_ERRORS = 20;
+
     public static ProblemException invalid(List<Problem.FieldError> errors) {
-        return new ProblemException(Problem.of(ProblemType.VALIDATION, 422,
-                errors.size() == 1 ? errors.get(0).reason() : errors.size() + " fields are invalid")
-                .withErrors(errors), Map.of());
+        String detail = errors.size() == 1 ? errors.get(0).reason()
+                : errors.size() <= MAX_LISTED_ERRORS ? errors.size() + " fields are invalid"
+                : errors.size() + " fields are invalid; the first " + MAX_LISTED_ERRORS + " are listed";
+        return new ProblemException(Problem.of(ProblemType.VALIDATION, 422, detail)
+                .withErrors(errors.subList(0, Math.min(errors.size(), MAX_LISTED_ERRORS))), Map.of());
     }
 
     public static ProblemException notFound(String detail) {
