@@ -9,6 +9,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -32,6 +33,8 @@ public class UserResource {
         }
         RegisteredUser user = registration.register(request);
         return Response.created(uri.getBaseUriBuilder().path("users").path(String.valueOf(user.id())).build())
+                // The only answer that shows the API token: no cache or proxy may keep a copy.
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .entity(user)
                 .build();
     }

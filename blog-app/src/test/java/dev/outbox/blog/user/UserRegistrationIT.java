@@ -34,6 +34,7 @@ class UserRegistrationIT {
 
         created.then().statusCode(201)
                 .header("Location", endsWith("/users/" + created.jsonPath().getLong("id")))
+                .header("Cache-Control", "no-store")
                 .body("handle", equalTo(handle))
                 .body("total_blogs", equalTo(0))
                 .body("api_token", startsWith("obx_"));
