@@ -78,9 +78,10 @@ public class ProblemMappers {
 
     private static Problem malformedJsonProblem(JsonProcessingException e) {
         if (e instanceof MismatchedInputException mismatch) {
+            // Named as validation names fields: blogs[3].title, tags[1].
             String field = mismatch.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining("."));
+                    .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining()).replaceFirst("^\\.", "");
             if (!field.isEmpty()) {
                 return Problem.of(ProblemType.VALIDATION, 422, "A field has the wrong type")
                         .withErrors(List.of(new Problem.FieldError(field, "has the wrong type")));

@@ -4,6 +4,7 @@ package dev.outbox.blog.problem;
 public enum ProblemType {
     VALIDATION("/problems/validation", "The request is not valid"),
     MALFORMED_JSON("/problems/malformed-json", "The request body is not valid JSON"),
+    MALFORMED_PARAMETER("/problems/malformed-parameter", "A query parameter is not a number the API can read"),
     UNAUTHENTICATED("/problems/unauthenticated", "A valid API token is required"),
     FORBIDDEN("/problems/forbidden", "Only the author may do this"),
     NOT_FOUND("/problems/not-found", "Not found"),

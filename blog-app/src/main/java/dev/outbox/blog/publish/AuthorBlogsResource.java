@@ -1,11 +1,12 @@
 package dev.outbox.blog.publish;
 
+import dev.outbox.blog.problem.Problem;
 import dev.outbox.blog.problem.Problem.FieldError;
 import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.problem.ProblemType;
 import dev.outbox.blog.user.User;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,6 +19,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code GET /users/{id}/blogs}: an author's live blogs, newest first. Keyset-paginated (a cursor,
@@ -27,6 +30,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthorBlogsResource {
 
+    static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
 
     /** One page; {@code next} is the URL of the following page, absent on the last one. */
@@ -35,16 +39,19 @@ public class AuthorBlogsResource {
 
     @GET
     public Response list(@PathParam("authorId") long authorId,
-                         @QueryParam("limit") @DefaultValue("20") int limit,
-                         @QueryParam("before") Long before,
+                         @QueryParam("limit") String limitParameter,
+                         @QueryParam("before") String beforeParameter,
                          UriInfo uri) {
+        int limit = number("limit", limitParameter, DEFAULT_LIMIT, Integer::valueOf,
+                "must be a whole number from 1 to " + MAX_LIMIT);
+        long cursor = number("before", beforeParameter, Long.MAX_VALUE, Long::valueOf,
+                "must be the id of a blog, a whole number");
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ProblemException.invalid(List.of(new FieldError("limit", "must be between 1 and " + MAX_LIMIT)));
         }
         if (User.findById(authorId) == null) {
             throw ProblemException.notFound("No user with id " + authorId + ".");
         }
-        long cursor = before == null ? Long.MAX_VALUE : before;
         List<Blog> rows = Blog.<Blog>find("authorId = ?1 and status = ?2 and id < ?3",
                         Sort.descending("id"), authorId, Blog.Status.PUBLISHED, cursor)
                 .page(Page.ofSize(limit + 1))
@@ -59,5 +66,23 @@ public class AuthorBlogsResource {
             response.links(Link.fromUri(next).rel("next").build());
         }
         return response.build();
+    }
+
+    /**
+     * Parsed here rather than by Quarkus REST, which answers 404 for a query parameter it cannot convert: a limit too
+     * large for an int is the client's mistake, not a missing resource. An empty value counts as absent.
+     */
+    private static <T extends Number> T number(String name, String value, T absent, Function<String, T> parse,
+                                               String rule) {
+        if (value == null || value.isEmpty()) {
+            return absent;
+        }
+        try {
+            return parse.apply(value);
+        } catch (NumberFormatException e) {
+            throw new ProblemException(Problem.of(ProblemType.MALFORMED_PARAMETER, 400,
+                    "The query parameter '" + name + "' is not a number the API can read.")
+                    .withErrors(List.of(new FieldError(name, rule))), Map.of());
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.outbox.blog.publish;
 
 import dev.outbox.blog.support.Api;
 import dev.outbox.blog.support.Api.Author;
+import dev.outbox.blog.support.TableCounts;
 import dev.outbox.blog.support.WalTap;
 import dev.outbox.testsupport.quarkus.PostgresTestResource;
 import io.agroal.api.AgroalDataSource;
@@ -33,17 +34,20 @@ class ValidationIT {
     AgroalDataSource dataSource;
 
     Author author;
+    Map<String, Long> rowsBefore;
     WalTap wal;
 
     @BeforeEach
     void authorAndTap() {
         author = Api.newAuthor();
+        rowsBefore = TableCounts.of(dataSource);
         wal = WalTap.open(dataSource);
     }
 
     @AfterEach
     void nothingWasWritten() {
         assertThat(wal.changes()).as("a refused request writes nothing").isEmpty();
+        assertThat(TableCounts.of(dataSource)).as("row counts").isEqualTo(rowsBefore);
         wal.close();
     }
 
