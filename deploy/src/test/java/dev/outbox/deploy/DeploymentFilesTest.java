@@ -149,6 +149,30 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void noPasswordHasADefaultOnlyThePublicApisListenBeyondLoopbackAndEveryServiceHasAMemoryLimit()
+            throws IOException {
+        Set<String> publicApis = Set.of("blog-app", "search-indexer");
+        services.forEach((name, definition) -> {
+            Map<String, Object> service = map(definition);
+            assertThat(service.get("mem_limit")).as("memory limit of %s", name).isNotNull();
+            map(service.getOrDefault("environment", Map.of())).forEach((variable, value) -> {
+                if (variable.contains("PASSWORD")) {
+                    assertThat(String.valueOf(value)).as("%s of %s fails fast when unset", variable, name)
+                            .matches("\\$\\{[A-Z_]+:\\?.+}");
+                }
+            });
+            for (Object port : (List<?>) service.getOrDefault("ports", List.of())) {
+                if (!publicApis.contains(name)) {
+                    assertThat(String.valueOf(port)).as("port of %s", name)
+                            .startsWith("${OPERATOR_BIND_ADDRESS:-127.0.0.1}:");
+                }
+            }
+        });
+        assertThat(Files.readAllLines(ROOT.resolve(".gitignore"))).contains(".env");
+        assertThat(Files.readAllLines(ROOT.resolve(".dockerignore"))).contains(".env");
+    }
+
+    @Test
     void prometheusScrapesEveryApplicationAndAlertsOnSlotAndConsumerLag() {
         Map<String, Object> prometheus = yaml(ROOT.resolve("deploy/prometheus/prometheus.yml"));
         Map<String, String> targets = new LinkedHashMap<>();

@@ -19,6 +19,7 @@ import java.util.UUID;
 
 import static dev.outbox.relay.support.TopicReader.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged relay meets outbox rows that can never become events: one it cannot route (no payload) and one Kafka
@@ -87,5 +88,18 @@ class RelayPoisonIT {
                 .isLessThan(Long.parseLong(header(second, "dlq.source.lsn")));
         assertThat(relay.isAlive()).as("the relay went on, no restart").isTrue();
         assertThat(relay.metrics()).contains("relay_events_dead_lettered_total 2.0");
+    }
+
+    /** Any role with REPLICATION (the relay's included) can open a slot that reads every change: it shows. */
+    @Test
+    void aLogicalSlotThatIsNotTheRelaysIsReported() {
+        world.database.execute("select pg_create_logical_replication_slot('poison_intruder', 'pgoutput')");
+        try {
+            assertThat(relay.lag().at("/slot/other_logical_slots").toString()).contains("poison_intruder");
+            // The gauges reuse one slot query for a second.
+            await().atMost(DEADLINE).until(() -> relay.metrics().matches("(?s).*relay_replication_slots_other [1-9].*"));
+        } finally {
+            world.database.execute("select pg_drop_replication_slot('poison_intruder')");
+        }
     }
 }
