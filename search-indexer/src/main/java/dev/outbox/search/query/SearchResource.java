@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.outbox.search.index.SearchRequest.MAX_RESULT_WINDOW;
+
 /**
  * {@code GET /search}: ranked blogs with highlighted snippets, total hits and pages. Parameters arrive as text
  * and are checked here, so a bad one is a 400 naming it rather than a framework error.
@@ -23,8 +25,6 @@ public class SearchResource {
 
     static final int DEFAULT_SIZE = 10;
     static final int MAX_SIZE = 100;
-    /** The deepest result reachable by paging; deeper pages cost more than they are worth to anyone. */
-    static final int MAX_RESULT_WINDOW = 1_000;
 
     @Inject
     LiveIndex index;
@@ -44,10 +44,11 @@ public class SearchResource {
         Long pageSize = size == null ? Long.valueOf(DEFAULT_SIZE) : positive("size", size, errors);
         if (pageSize != null && pageSize > MAX_SIZE) {
             errors.add(new Problem.ParameterError("size", "must be at most " + MAX_SIZE));
-        } else if (pageNumber != null && pageSize != null && pageNumber * pageSize > MAX_RESULT_WINDOW) {
-            errors.add(new Problem.ParameterError("page", "with size " + pageSize + " reaches result "
-                    + pageNumber * pageSize + "; nothing beyond result " + MAX_RESULT_WINDOW
-                    + " is served, narrow the query instead"));
+        } else if (pageNumber != null && pageSize != null && pageNumber > MAX_RESULT_WINDOW / pageSize) {
+            // Compared by division: page × size overflows a long for pages near Long.MAX_VALUE / size.
+            errors.add(new Problem.ParameterError("page", pageNumber + " of size " + pageSize
+                    + " goes beyond result " + MAX_RESULT_WINDOW + "; nothing beyond it is served, narrow the query "
+                    + "instead"));
         }
         if (tag != null && tag.isBlank()) {
             errors.add(new Problem.ParameterError("tag", "must not be blank"));

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The index on real disk: versions, tombstones, ranking, filters, pages, highlights and recorded offsets. */
 class LuceneSearchIndexTest {
@@ -162,6 +165,27 @@ class LuceneSearchIndexTest {
 
         assertThat(index.positions()).isEqualTo(Map.of(P0, 10L, p1, 4L));
         assertThat(index.documents()).isEqualTo(1);
+    }
+
+    /** Texts that get past the parser but make Lucene throw, or do too much work, once they meet a real index. */
+    @ParameterizedTest
+    @MethodSource("dev.outbox.search.index.HostileQueries#texts")
+    void refusesHostileQueryTextAsInvalidNeverAsAnUnexpectedFailure(String text) throws IOException {
+        apply(published(1, 7, 1, "Similar words", HostileQueries.similarWords()),
+                published(2, 7, 1, "A long word", HostileQueries.LONG_WORD));
+
+        assertThatThrownBy(() -> index.search(new SearchRequest(text, null, null, 1, 10)))
+                .isInstanceOf(InvalidQueryException.class);
+    }
+
+    @Test
+    void refusesARequestWhoseWindowExceedsTheLimitBeforeAllocatingIt() {
+        assertThatThrownBy(() -> new SearchRequest("kafka", null, null, 92233720, 100))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SearchRequest("kafka", null, null, Integer.MAX_VALUE, Integer.MAX_VALUE))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new SearchRequest("kafka", null, null, 0, 10))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private void apply(BlogChange... changes) throws IOException {

@@ -14,7 +14,8 @@ class UserQueriesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"kafka", "outbox relay", "\"transactional outbox\"", "kafka AND NOT rabbit",
-            "title:kafka body:relay", "outb*", "kafak~1", "(kafka OR pulsar) +stream", "*:*", "C++ \\(escaped\\)"})
+            "title:kafka body:relay", "outb*", "kafak~1", "(kafka OR pulsar) +stream", "*:*", "C++ \\(escaped\\)",
+            "kafka^2", "(kafka OR relay)^3 outbox", "title:kafka^2.5~1 relay", "\"a^1e40 b\"", "kafka~2 relay~1 outb* debez*"})
     void acceptsWhatAUserWouldType(String text) {
         assertThat(UserQueries.parse(text, analyzer)).isNotNull();
     }

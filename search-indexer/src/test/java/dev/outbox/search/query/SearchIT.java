@@ -1,5 +1,6 @@
 package dev.outbox.search.query;
 
+import dev.outbox.search.index.HostileQueries;
 import dev.outbox.search.support.BlogEvents;
 import dev.outbox.search.support.BlogEvents.Blog;
 import dev.outbox.search.support.SearchWorld;
@@ -173,6 +174,46 @@ class SearchIT {
         badRequest(Map.of("q", "kafka", "page", "abc"), "page", "whole number");
         badRequest(Map.of("q", "kafka", "page", "500", "size", "10"), "page", "beyond result 1000");
         badRequest(Map.of("author", "-3"), "author", "at least 1");
+    }
+
+    /**
+     * Each must be a 400 naming the parameter, never a 500 or an allocation sized by the client. The blogs give the
+     * fuzzy and prefix terms something to expand to, as they would have in a real index.
+     */
+    @Test
+    void hostileQueriesAreBadRequestsNeverFailuresOrHugeAllocations() {
+        String marker = Words.unique();
+        events.published(newBlog("Similar words " + marker, HostileQueries.similarWords()));
+        events.published(newBlog("A long word", HostileQueries.LONG_WORD));
+        await().atMost(DEADLINE).until(() -> search(marker).getLong("total_hits") == 1
+                && search(HostileQueries.LONG_WORD).getLong("total_hits") == 1);
+
+        // The parameter at fault, then the request.
+        List<Map.Entry<String, Map<String, String>>> requests = new ArrayList<>();
+        HostileQueries.texts().forEach(text -> requests.add(Map.entry("q", Map.of("q", text))));
+        // page × size overflows a long; with the second the int window Lucene sizes its queue by is 2,147,483,592.
+        requests.add(Map.entry("page", Map.of("q", "a", "page", "92233720368547759", "size", "100")));
+        requests.add(Map.entry("page", Map.of("q", "a", "page", "92233720390022594", "size", "100")));
+        requests.add(Map.entry("page", Map.of("page", Long.toString(Long.MAX_VALUE), "size", "100")));
+        requests.add(Map.entry("page", Map.of("page", Long.toString(Integer.MAX_VALUE), "size", "1")));
+        requests.add(Map.entry("page", Map.of("page", "99999999999999999999")));
+        requests.add(Map.entry("size", Map.of("size", "99999999999999999999")));
+        requests.add(Map.entry("size", Map.of("size", Long.toString(Long.MAX_VALUE))));
+        requests.add(Map.entry("author", Map.of("author", "99999999999999999999")));
+        requests.add(Map.entry("author", Map.of("author", "1e3")));
+        requests.add(Map.entry("page", Map.of("page", "1.5")));
+
+        // All of them, so a failure lists every request that got through rather than the first.
+        List<String> notRefused = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> request : requests) {
+            var answer = RestAssured.given().queryParams(request.getValue()).get("/search");
+            if (answer.statusCode() != 400 || !answer.contentType().startsWith("application/problem+json")
+                    || !"/problems/invalid-query".equals(answer.jsonPath().getString("type"))
+                    || !request.getKey().equals(answer.jsonPath().getString("errors[0].parameter"))) {
+                notRefused.add(request.getValue() + " -> " + answer.statusCode() + " " + answer.body().asString());
+            }
+        }
+        assertThat(notRefused).isEmpty();
     }
 
     @Test
