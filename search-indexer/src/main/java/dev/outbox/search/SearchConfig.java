@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** The knobs this indexer owns; {@code search.consumer.*} and {@code search.producer.*} pass through to Kafka. */
 @ConfigMapping(prefix = "search")
@@ -28,7 +29,15 @@ public interface SearchConfig {
     @WithDefault("30s")
     Duration maxRetryBackoff();
 
+    Operator operator();
+
     Map<String, String> consumer();
 
     Map<String, String> producer();
+
+    interface Operator {
+
+        /** Sent as {@code Authorization: Bearer <token>} to the endpoints that change state; unset, they refuse. */
+        Optional<String> token();
+    }
 }

@@ -99,8 +99,8 @@ public class LiveIndex {
         }
     }
 
-    public String location() {
-        return current.location();
+    public String name() {
+        return current.name();
     }
 
     /**

@@ -185,6 +185,11 @@ final class LuceneSearchIndex implements SearchIndex {
     }
 
     @Override
+    public String name() {
+        return path.getFileName().toString();
+    }
+
+    @Override
     public void close() throws IOException {
         searchers.close();
         writer.close();

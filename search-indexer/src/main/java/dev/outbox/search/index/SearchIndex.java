@@ -31,6 +31,9 @@ public interface SearchIndex extends Closeable {
     /** Live blogs in the index (deleted ones are not counted). */
     long documents() throws IOException;
 
-    /** A name for operators: where the index lives. */
+    /** Where the index lives, for the server's log. */
     String location();
+
+    /** A name for operators that reveals no server path: the generation, an OpenSearch index name. */
+    String name();
 }

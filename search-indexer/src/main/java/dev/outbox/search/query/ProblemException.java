@@ -1,16 +1,28 @@
 package dev.outbox.search.query;
 
-/** Thrown anywhere in a request to answer with a problem. */
+import java.util.Map;
+
+/** Thrown anywhere in a request to answer with a problem, and any headers it needs (WWW-Authenticate). */
 public class ProblemException extends RuntimeException {
 
     private final transient Problem problem;
+    private final transient Map<String, String> headers;
 
     public ProblemException(Problem problem) {
+        this(problem, Map.of());
+    }
+
+    public ProblemException(Problem problem, Map<String, String> headers) {
         super(problem.detail());
         this.problem = problem;
+        this.headers = Map.copyOf(headers);
     }
 
     public Problem problem() {
         return problem;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
     }
 }

@@ -16,7 +16,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return e.problem().toResponse(uri.getPath());
+        return e.problem().toResponse(uri.getPath(), e.headers());
     }
 
     @ServerExceptionMapper

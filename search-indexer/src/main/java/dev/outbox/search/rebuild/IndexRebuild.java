@@ -114,10 +114,13 @@ public class IndexRebuild {
                 return rebuilt;
             });
             swapped = true;
-            status = status.done(Instant.now(), rebuilt.documents(), rebuilt.location());
+            status = status.done(Instant.now(), rebuilt.documents(), rebuilt.name());
         } catch (Exception e) {
             LOG.error("The search index rebuild failed; the live index is unchanged", e);
-            status = status.failed(Instant.now(), e.getMessage() == null ? e.toString() : e.getMessage());
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            // GET /index/rebuild is readable without the operator token: the log has the path, the answer does not.
+            status = status.failed(Instant.now(), reason.replace(config.indexDir().toAbsolutePath().toString(),
+                    "search.index-dir"));
         } finally {
             if (fresh != null && !swapped) {
                 discard(fresh);

@@ -5,11 +5,13 @@ import dev.outbox.search.query.Problem;
 import dev.outbox.search.query.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -21,9 +23,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Operator endpoints: {@code GET /index} (where the index is, what it holds, how far it read) and
+ * Operator endpoints: {@code GET /index} (which generation is live, what it holds, how far it read) and
  * {@code POST /index/rebuild[?allow_partial=true]} (replay the topic into a fresh index, then swap; queries go on
- * throughout).
+ * throughout). Changing the index needs the operator token; reading its state does not, as it shows what
+ * {@code /q/metrics} shows, and no server path.
  */
 @Path("/index")
 @Produces(MediaType.APPLICATION_JSON)
@@ -35,8 +38,11 @@ public class IndexResource {
     @Inject
     IndexRebuild rebuild;
 
-    /** The live index: location, live blogs, and the next offset it will apply per partition. */
-    public record IndexState(String location, long documents, Map<String, Long> positions, RebuildStatus rebuild) {
+    @Inject
+    OperatorToken operator;
+
+    /** The live index: its generation, live blogs, and the next offset it will apply per partition. */
+    public record IndexState(String generation, long documents, Map<String, Long> positions, RebuildStatus rebuild) {
     }
 
     @GET
@@ -45,7 +51,7 @@ public class IndexResource {
         for (Map.Entry<TopicPartition, Long> position : live.positions().entrySet()) {
             positions.put(position.getKey().toString(), position.getValue());
         }
-        return new IndexState(live.location(), live.documents(), positions, rebuild.status());
+        return new IndexState(live.name(), live.documents(), positions, rebuild.status());
     }
 
     @GET
@@ -56,7 +62,9 @@ public class IndexResource {
 
     @POST
     @Path("/rebuild")
-    public Response startRebuild(@QueryParam("allow_partial") boolean allowPartial, @Context UriInfo uri) {
+    public Response startRebuild(@QueryParam("allow_partial") boolean allowPartial,
+                                 @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
+        operator.require(authorization);
         try {
             rebuild.start(allowPartial);
         } catch (IndexRebuild.RefusedException e) {

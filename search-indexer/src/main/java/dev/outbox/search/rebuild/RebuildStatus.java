@@ -29,8 +29,8 @@ public record RebuildStatus(String state, Instant startedAt, Instant finishedAt,
         return new RebuildStatus("swapping", startedAt, null, eventsRead, poisonSkipped, null, null, null);
     }
 
-    RebuildStatus done(Instant at, long liveDocuments, String location) {
-        return new RebuildStatus("done", startedAt, at, eventsRead, poisonSkipped, liveDocuments, location, null);
+    RebuildStatus done(Instant at, long liveDocuments, String generation) {
+        return new RebuildStatus("done", startedAt, at, eventsRead, poisonSkipped, liveDocuments, generation, null);
     }
 
     RebuildStatus failed(Instant at, String reason) {

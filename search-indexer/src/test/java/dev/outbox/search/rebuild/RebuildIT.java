@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.common.TopicPartition;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 /** A rebuild replays the topic into a fresh index and swaps it in; queries are answered all along. */
 @QuarkusTest
@@ -67,12 +69,12 @@ class RebuildIT {
         await().atMost(DEADLINE).until(() -> totalHits(word) == expected);
         Set<String> before = allHits(word);
         JsonPath taggedBefore = search("", tag);
-        String liveLocation = RestAssured.get("/index").jsonPath().getString("location");
+        String liveGeneration = RestAssured.get("/index").jsonPath().getString("generation");
 
-        Response started = RestAssured.post("/index/rebuild");
+        Response started = operator().post("/index/rebuild");
         started.then().statusCode(202).body("state", equalTo("replaying"));
         assertThat(started.header("Location")).endsWith("/index/rebuild");
-        RestAssured.post("/index/rebuild").then().statusCode(409)
+        operator().post("/index/rebuild").then().statusCode(409)
                 .contentType("application/problem+json").body("status", equalTo(409));
         List<Blog> late = new ArrayList<>();
         try (BlogEvents events = new BlogEvents(SearchWorld.TOPIC)) {
@@ -89,7 +91,7 @@ class RebuildIT {
         });
 
         assertThat(statusesDuringRebuild).isNotEmpty().containsOnly(200);
-        assertThat(RestAssured.get("/index").jsonPath().getString("location")).isNotEqualTo(liveLocation);
+        assertThat(RestAssured.get("/index").jsonPath().getString("generation")).isNotEqualTo(liveGeneration);
         assertThat(allHits(word)).isEqualTo(before);
         JsonPath taggedAfter = search("", tag);
         assertThat(taggedAfter.getList("results.blog_id", Long.class))
@@ -97,6 +99,36 @@ class RebuildIT {
         assertThat(taggedAfter.getList("results.version", Long.class))
                 .isEqualTo(taggedBefore.getList("results.version", Long.class));
         await().atMost(DEADLINE).until(() -> totalHits(lateWord) == late.size());
+    }
+
+    @Test
+    @Order(0)
+    void aRebuildNeedsTheOperatorTokenAndNoRebuildStartsWithoutIt() {
+        RestAssured.post("/index/rebuild").then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", startsWith("Bearer"))
+                .body("type", equalTo("/problems/unauthenticated"));
+        RestAssured.given().header("Authorization", "Bearer not-the-operator-token").post("/index/rebuild").then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", containsString("invalid_token"))
+                .body("type", equalTo("/problems/unauthenticated"));
+        RestAssured.given().header("Authorization", "Basic " + OPERATOR_TOKEN).post("/index/rebuild").then()
+                .statusCode(401);
+        RestAssured.given().header("Authorization", "Bearer " + OPERATOR_TOKEN + "x").post("/index/rebuild").then()
+                .statusCode(401);
+
+        assertThat(RestAssured.get("/index/rebuild").jsonPath().getString("state")).isEqualTo("never");
+    }
+
+    @Test
+    @Order(0)
+    void theIndexStateNamesTheGenerationWithoutAServerPath() {
+        JsonPath state = RestAssured.get("/index").then().statusCode(200).extract().jsonPath();
+
+        assertThat(state.getString("generation")).matches("generation-\\d+");
+        assertThat(RestAssured.get("/index").asString()).doesNotContain(SearchWorld.TOPIC + "/")
+                .doesNotContain("\"/").doesNotContain("search-index-");
     }
 
     /** Runs last: it deletes the start of a partition, as retention would. */
@@ -113,16 +145,23 @@ class RebuildIT {
             admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(1))).all().get(10, TimeUnit.SECONDS);
         }
 
-        RestAssured.post("/index/rebuild").then().statusCode(409)
+        operator().post("/index/rebuild").then().statusCode(409)
                 .contentType("application/problem+json")
                 .body("type", equalTo("/problems/rebuild-refused"))
                 .body("detail", containsString(partition + " starts at offset 1"));
         assertThat(RestAssured.get("/index/rebuild").jsonPath().getString("state")).isEqualTo("done");
 
-        RestAssured.post("/index/rebuild?allow_partial=true").then().statusCode(202);
+        operator().post("/index/rebuild?allow_partial=true").then().statusCode(202);
         await().atMost(DEADLINE).until(() -> RestAssured.get("/index/rebuild").jsonPath().getString("state")
                 .equals("done"));
         assertThat(totalHits(word)).isEqualTo(1);
+    }
+
+    /** %test.search.operator.token in application.properties. */
+    private static final String OPERATOR_TOKEN = "test-operator-token-0123456789";
+
+    private static RequestSpecification operator() {
+        return RestAssured.given().header("Authorization", "Bearer " + OPERATOR_TOKEN);
     }
 
     private static long totalHits(String q) {
