@@ -142,10 +142,13 @@ class DeploymentFilesTest {
                 .noneMatch(line -> line.toUpperCase().matches(".*(PASSWORD|SECRET|TOKEN).*"));
         services.forEach((name, definition) -> map(map(definition).getOrDefault("environment", Map.of()))
                 .forEach((variable, value) -> {
-                    if (variable.contains("PASSWORD")) {
+                    if (variable.contains("PASSWORD") || variable.contains("TOKEN")) {
                         assertThat(String.valueOf(value)).as("%s of %s", variable, name).startsWith("${");
                     }
                 }));
+        // No laptop default for the operator token: compose refuses to start without it.
+        assertThat(String.valueOf(environment("search-indexer").get("SEARCH_OPERATOR_TOKEN")))
+                .startsWith("${SEARCH_OPERATOR_TOKEN:?");
     }
 
     @Test

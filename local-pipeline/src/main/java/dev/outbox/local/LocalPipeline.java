@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +55,8 @@ public final class LocalPipeline {
     private final PrintStream out;
     /** Module → its current process, in start order; a crashed service is replaced by its restart. */
     private final Map<String, QuarkusAppProcess> running = new LinkedHashMap<>();
+    /** New for each run, printed with the addresses: POST /index/rebuild on the search indexer needs it. */
+    private final String operatorToken = newOperatorToken();
     /** Services stopped on purpose (stopService): not restarted until startService. */
     private final Set<String> held = new HashSet<>();
     private final Map<String, Deque<Instant>> restarts = new HashMap<>();
@@ -292,7 +296,14 @@ public final class LocalPipeline {
                         "kafka.bootstrap.servers", bootstrap))),
                 new Service("search-indexer", settings.searchPort(), Map.of(
                         "kafka.bootstrap.servers", bootstrap,
-                        "search.index-dir", settings.data().resolve("search-index").toString())));
+                        "search.index-dir", settings.data().resolve("search-index").toString(),
+                        "search.operator.token", operatorToken)));
+    }
+
+    private static String newOperatorToken() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return HexFormat.of().formatHex(secret);
     }
 
     void printWhereEverythingIs() {
@@ -303,6 +314,7 @@ public final class LocalPipeline {
 
                   blog API     %s                Swagger UI %s/q/swagger-ui
                   search       http://127.0.0.1:%d/search?q=outbox
+                  rebuild      curl -si -XPOST http://127.0.0.1:%d/index/rebuild -H 'authorization: Bearer %s'
                   relay        http://127.0.0.1:%d/  (status page; raw figures at /lag and /lag/groups)
                   metrics      /q/metrics and /q/health on ports %d (blog-app), %d (cdc-relay), %d (analytics), %d (search)
                   Postgres     %s  user %s, password %s
@@ -318,7 +330,8 @@ public final class LocalPipeline {
                   curl -s %s/users/1            # total_blogs catches up in milliseconds
                   curl -s 'http://127.0.0.1:%d/search?q=respond'
 
-                """, READY_LINE, settings.data(), blog, blog, settings.searchPort(), settings.relayPort(),
+                """, READY_LINE, settings.data(), blog, blog, settings.searchPort(), settings.searchPort(),
+                operatorToken, settings.relayPort(),
                 settings.blogPort(), settings.relayPort(), settings.analyticsPort(), settings.searchPort(),
                 postgres.jdbcUrl(DATABASE), postgres.username(), postgres.password(), kafka.bootstrapServers(), TOPIC,
                 DEAD_LETTER_TOPIC, settings.logs(), blog, blog, blog, settings.searchPort());
