@@ -21,8 +21,11 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -180,6 +183,47 @@ class SearchIT {
      * Each must be a 400 naming the parameter, never a 500 or an allocation sized by the client. The blogs give the
      * fuzzy and prefix terms something to expand to, as they would have in a real index.
      */
+    /**
+     * Generated queries, most of them hostile: query syntax fragments, hostile text and odd parameters in random
+     * combinations. Never a 5xx; a refusal is problem+json. Seeded: {@code -Doutbox.fuzz.seed} replays a run,
+     * {@code -Doutbox.fuzz.requests} sets its size (1,500 by default, 20,000 with {@code -Pfaults}).
+     */
+    @Test
+    void generatedQueriesNeverFailOnTheServer() {
+        long seed = Long.getLong("outbox.fuzz.seed", System.nanoTime());
+        Random random = new Random(seed);
+        List<String> fragments = List.of("kafka", "outbox", "\"", "(", ")", "~", "~2", "^", "^2", "^1e40", "*", "?",
+                "title:", "body:", "tag:", "AND", "OR", "NOT", "+", "-", "!", "&&", "||", "[", "]", "{", "}", "/", "\\",
+                ":", "a*", "ab*", "x".repeat(300) + "~2", "\u0000", "\u202e", "\ud800", "😀", "%", "' or 1=1", "TO",
+                "[a TO z]", "/re.*gex/", "word~0.5", " ", "   ");
+        List<String> numbers = List.of("", "0", "1", "-1", "10", "100", "101", "1000", "1.5", "abc", "1e3",
+                "2147483648", "9223372036854775807", "99999999999999999999");
+        int requests = Integer.getInteger("outbox.fuzz.requests", 1_500);
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        List<String> wrong = new ArrayList<>();
+        for (int i = 0; i < requests && wrong.size() < 10; i++) {
+            StringBuilder q = new StringBuilder();
+            for (int term = random.nextInt(8); term >= 0; term--) {
+                q.append(fragments.get(random.nextInt(fragments.size()))).append(random.nextBoolean() ? " " : "");
+            }
+            Map<String, String> parameters = new HashMap<>(Map.of("q", q.toString()));
+            for (String name : List.of("page", "size", "author", "tag")) {
+                if (random.nextInt(4) == 0) {
+                    parameters.put(name, numbers.get(random.nextInt(numbers.size())));
+                }
+            }
+            var answer = RestAssured.given().queryParams(parameters).get("/search");
+            statuses.merge(answer.statusCode(), 1, Integer::sum);
+            if (answer.statusCode() >= 500 || (answer.statusCode() >= 400
+                    && !answer.contentType().startsWith("application/problem+json"))) {
+                wrong.add(parameters + " -> " + answer.statusCode() + " " + answer.body().asString());
+            }
+        }
+        System.out.printf("Fuzzed search with seed %d: answers by status %s%n", seed, statuses);
+        assertThat(wrong).as("seed %d", seed).isEmpty();
+        assertThat(statuses).as("seed %d: some generated queries are valid", seed).containsKey(200);
+    }
+
     @Test
     void hostileQueriesAreBadRequestsNeverFailuresOrHugeAllocations() {
         String marker = Words.unique();
