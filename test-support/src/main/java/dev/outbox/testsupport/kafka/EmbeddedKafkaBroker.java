@@ -58,7 +58,11 @@ public final class EmbeddedKafkaBroker implements KafkaServer {
 
     /** Prepares an instance; nothing runs until {@link #start()}. */
     public EmbeddedKafkaBroker() {
-        this(WorkDirectory.newInstanceDirectory("embedded-kafka"), LoopbackPorts.pick(), LoopbackPorts.pick());
+        this(WorkDirectory.newInstanceDirectory("embedded-kafka"), LoopbackPorts.pick(2));
+    }
+
+    private EmbeddedKafkaBroker(Path instanceDir, List<Integer> ports) {
+        this(instanceDir, ports.get(0), ports.get(1));
     }
 
     /**
