@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetSocketAddress;
@@ -21,6 +22,7 @@ import java.util.Properties;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Uuid;
 import org.awaitility.core.ConditionFactory;
 
@@ -48,21 +50,21 @@ public final class EmbeddedKafkaBroker implements KafkaServer {
             "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
             "-Dorg.slf4j.simpleLogger.log.state.change.logger=warn");
 
+    private static final int BIND_ATTEMPTS = 3;
+
     private final Path instanceDir;
     private final Path dataDir;
     private final Path log;
     private final Path config;
-    private final int port;
-    private final int controllerPort;
+    private final boolean portsPicked;
+    private volatile int port;
+    private volatile int controllerPort;
+    private boolean startedBefore;
     private ChildProcess process;
 
     /** Prepares an instance; nothing runs until {@link #start()}. */
     public EmbeddedKafkaBroker() {
-        this(WorkDirectory.newInstanceDirectory("embedded-kafka"), LoopbackPorts.pick(2));
-    }
-
-    private EmbeddedKafkaBroker(Path instanceDir, List<Integer> ports) {
-        this(instanceDir, ports.get(0), ports.get(1));
+        this(WorkDirectory.newInstanceDirectory("embedded-kafka"), LoopbackPorts.pick(2), true);
     }
 
     /**
@@ -70,27 +72,56 @@ public final class EmbeddedKafkaBroker implements KafkaServer {
      * what an earlier run left there. For the local pipeline.
      */
     public EmbeddedKafkaBroker(Path instanceDir, int port, int controllerPort) {
+        this(instanceDir, List.of(port, controllerPort), false);
+    }
+
+    private EmbeddedKafkaBroker(Path instanceDir, List<Integer> ports, boolean portsPicked) {
         this.instanceDir = WorkDirectory.publicDirectory(instanceDir);
         this.dataDir = this.instanceDir.resolve("data");
         this.log = this.instanceDir.resolve("broker.log");
         this.config = this.instanceDir.resolve("server.properties");
-        this.port = port;
-        this.controllerPort = controllerPort;
+        this.port = ports.get(0);
+        this.controllerPort = ports.get(1);
+        this.portsPicked = portsPicked;
     }
 
-    /** Starts the broker, formatting its storage the first time; returns once it answers {@code describeCluster}. */
+    /**
+     * Starts the broker, formatting its storage the first time; returns once it answers {@code describeCluster}. A
+     * broker whose ports this class picked moves to other free ones if another process took them before its first
+     * start; after that it keeps its address.
+     */
     @Override
     public synchronized EmbeddedKafkaBroker start() {
         if (process != null && process.isAlive()) {
             return this;
         }
-        writeConfig();
-        if (!Files.exists(dataDir.resolve("meta.properties"))) {
-            format();
+        for (int attempt = 1; ; attempt++) {
+            writeConfig();
+            if (!Files.exists(dataDir.resolve("meta.properties"))) {
+                format();
+            }
+            process = ChildProcess.start("kafka", java(BrokerMain.class.getName(), config.toString()), log);
+            try {
+                awaitReady();
+                startedBefore = true;
+                return this;
+            } catch (RuntimeException e) {
+                ChildProcess failed = process;
+                kill();
+                // The ports were free when picked, but the broker binds them seconds later (after a JVM start and
+                // the storage format): on a shared machine another build's server may have taken one meanwhile.
+                boolean portTaken = failed.wrote(LoopbackPorts.ADDRESS_IN_USE);
+                if (portTaken && portsPicked && !startedBefore && attempt < BIND_ATTEMPTS) {
+                    List<Integer> ports = LoopbackPorts.pick(2);
+                    port = ports.get(0);
+                    controllerPort = ports.get(1);
+                    continue;
+                }
+                throw failed.failure(portTaken
+                        ? "Kafka broker did not start: port " + port + " or " + controllerPort + " is taken by another process"
+                        : "Kafka broker did not start", e);
+            }
         }
-        process = ChildProcess.start("kafka", java(BrokerMain.class.getName(), config.toString()), log);
-        awaitReady();
-        return this;
     }
 
     /** Orderly shutdown (the broker's own shutdown hook); the data stays for the next {@link #start()}. */
@@ -181,16 +212,11 @@ public final class EmbeddedKafkaBroker implements KafkaServer {
     }
 
     private void awaitReady() {
-        try {
-            // The port first: an admin client created earlier would log a warning for every refused connection.
-            awaitBroker("listening").until(this::acceptsConnections);
-            try (Admin admin = admin()) {
-                awaitBroker("serving requests").until(() -> clusterHasBroker(admin));
-            }
-        } catch (RuntimeException e) {
-            ChildProcess failed = process;
-            kill();
-            throw failed.failure("Kafka broker did not start", e);
+        // The port first: an admin client created earlier would log a warning for every refused connection.
+        awaitBroker("listening").until(this::acceptsConnections);
+        String clusterId = clusterId();
+        try (Admin admin = admin()) {
+            awaitBroker("serving requests").until(() -> isOurBroker(admin, clusterId));
         }
     }
 
@@ -211,8 +237,20 @@ public final class EmbeddedKafkaBroker implements KafkaServer {
         }
     }
 
-    private static boolean clusterHasBroker(Admin admin) throws Exception {
-        return !admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get().isEmpty();
+    /* Our cluster id, not just any broker: another build's broker may be the one listening on a port taken from us. */
+    private static boolean isOurBroker(Admin admin, String clusterId) throws Exception {
+        DescribeClusterResult cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000));
+        return clusterId.equals(cluster.clusterId().get()) && !cluster.nodes().get().isEmpty();
+    }
+
+    private String clusterId() {
+        Properties meta = new Properties();
+        try (Reader reader = Files.newBufferedReader(dataDir.resolve("meta.properties"), StandardCharsets.UTF_8)) {
+            meta.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the cluster id in " + dataDir, e);
+        }
+        return meta.getProperty("cluster.id");
     }
 
     private static List<String> java(String mainClass, String... args) {

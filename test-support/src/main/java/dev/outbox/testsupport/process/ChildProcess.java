@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,11 +29,13 @@ public final class ChildProcess {
     private final String name;
     private final Process process;
     private final Path log;
+    private final long logStart;
 
-    private ChildProcess(String name, Process process, Path log) {
+    private ChildProcess(String name, Process process, Path log, long logStart) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
     }
 
     /** Starts {@code command} with its output appended to {@code log}; the child must stop at end-of-file on stdin. */
@@ -41,7 +44,8 @@ public final class ChildProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
-            return new ChildProcess(name, builder.start(), log);
+            long logStart = logLength(log);
+            return new ChildProcess(name, builder.start(), log, logStart);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name + ": " + command, e);
         }
@@ -57,7 +61,7 @@ public final class ChildProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         ChildProcess child;
         try {
-            child = new ChildProcess(name, builder.start(), log);
+            child = new ChildProcess(name, builder.start(), log, logLength(log));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + name + ": " + command, e);
         }
@@ -128,6 +132,18 @@ public final class ChildProcess {
         return new IllegalStateException(message + "\n--- last lines of " + log + " ---\n" + logTail(), cause);
     }
 
+    /** Whether this process (not an earlier one appending to the same log) wrote {@code text}. */
+    public boolean wrote(String text) {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            byte[] bytes = new byte[(int) Math.max(0, file.length() - logStart)];
+            file.seek(logStart);
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public String logTail() {
         return tail(log);
     }
@@ -144,6 +160,10 @@ public final class ChildProcess {
         } catch (IOException e) {
             return "(log unreadable: " + e + ")";
         }
+    }
+
+    private static long logLength(Path log) throws IOException {
+        return Files.exists(log) ? Files.size(log) : 0;
     }
 
     private void closeStdin() {

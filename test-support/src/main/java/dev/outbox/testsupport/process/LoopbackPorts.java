@@ -18,6 +18,9 @@ public final class LoopbackPorts {
      * Below Linux's default ephemeral range (32768-60999): a port picked there could be taken by any outgoing
      * connection in the moment between our check and the server's bind; here only another listener can take it.
      */
+    /** What Kafka and PostgreSQL log when another process holds the port they were told to bind. */
+    public static final String ADDRESS_IN_USE = "Address already in use";
+
     static final int FIRST = 20_000;
     static final int LAST = 32_000;
     private static final int ATTEMPTS = 100;

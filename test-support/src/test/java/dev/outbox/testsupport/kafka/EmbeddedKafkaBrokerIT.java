@@ -4,8 +4,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -108,6 +112,28 @@ class EmbeddedKafkaBrokerIT {
         restartable.start();
 
         assertEquals(sent, sorted(consumeAll(restartable, "killed", sent.size())));
+    }
+
+    @Test
+    void startsOnOtherPortsWhenAnotherProcessTookItsPortBeforeTheFirstStart() throws Exception {
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker();
+        String picked = broker.bootstrapServers();
+        // Another build's server binding the port between our pick and the broker's own bind.
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port(picked)));
+
+            broker.start();
+
+            assertNotEquals(picked, broker.bootstrapServers());
+            broker.createTopic("moved", 1);
+            assertEquals(List.of("moved-0"), produce(broker, "moved", 1));
+        } finally {
+            broker.close();
+        }
+    }
+
+    private static int port(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
     private static List<String> produce(KafkaServer kafka, String topic, int count)
