@@ -8,11 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 import dev.outbox.testsupport.process.ChildProcess;
 import dev.outbox.testsupport.process.LoopbackPorts;
@@ -50,6 +52,8 @@ public final class EmbeddedPostgresServer implements PostgresServer {
     private static final Duration INITDB_DEADLINE = Duration.ofSeconds(60);
     private static final Duration READY_DEADLINE = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    private static final int BIND_ATTEMPTS = 3;
+    private static final int LOGIN_TIMEOUT_SECONDS = 5;
 
     /*
      * Runs the server ("$@") in the background and a watcher that waits for end-of-file on the shell's stdin, then
@@ -76,7 +80,10 @@ public final class EmbeddedPostgresServer implements PostgresServer {
     private final Path instanceDir;
     private final Path dataDir;
     private final Path log;
+    private final IntSupplier freePorts;
+    private final boolean portPicked;
     private volatile int port;
+    private boolean startedBefore;
     private ChildProcess process;
 
     /** Prepares an instance that runs under the route {@link PrivilegeDrop#forThisProcess()} picks. */
@@ -93,7 +100,12 @@ public final class EmbeddedPostgresServer implements PostgresServer {
     }
 
     public EmbeddedPostgresServer(PrivilegeDrop privilegeDrop, Durability durability) {
-        this(privilegeDrop, durability, WorkDirectory.newInstanceDirectory("embedded-pg"), 0);
+        this(privilegeDrop, durability, WorkDirectory.newInstanceDirectory("embedded-pg"), 0, LoopbackPorts::pick);
+    }
+
+    /** An instance that takes its port from {@code freePorts}, to test what happens when that port is taken. */
+    EmbeddedPostgresServer(IntSupplier freePorts) {
+        this(PrivilegeDrop.forThisProcess(), Durability.FAST, WorkDirectory.newInstanceDirectory("embedded-pg"), 0, freePorts);
     }
 
     /**
@@ -101,10 +113,11 @@ public final class EmbeddedPostgresServer implements PostgresServer {
      * outlives this object: {@link #start()} reuses what an earlier run left there. For the local pipeline.
      */
     public EmbeddedPostgresServer(Durability durability, Path instanceDir, int port) {
-        this(PrivilegeDrop.forThisProcess(), durability, WorkDirectory.publicDirectory(instanceDir), port);
+        this(PrivilegeDrop.forThisProcess(), durability, WorkDirectory.publicDirectory(instanceDir), port, LoopbackPorts::pick);
     }
 
-    private EmbeddedPostgresServer(PrivilegeDrop privilegeDrop, Durability durability, Path instanceDir, int port) {
+    private EmbeddedPostgresServer(PrivilegeDrop privilegeDrop, Durability durability, Path instanceDir, int port,
+            IntSupplier freePorts) {
         this.privilegeDrop = privilegeDrop;
         this.durability = durability;
         this.distribution = PostgresDistribution.unpacked();
@@ -112,9 +125,15 @@ public final class EmbeddedPostgresServer implements PostgresServer {
         this.dataDir = instanceDir.resolve("data");
         this.log = instanceDir.resolve("postgres.log");
         this.port = port;
+        this.portPicked = port == 0;
+        this.freePorts = freePorts;
     }
 
-    /** Starts the server, initialising its data directory the first time; returns once it accepts connections. */
+    /**
+     * Starts the server, initialising its data directory the first time; returns once it accepts connections. A
+     * server whose port this class picked moves to another free one if another process took it before its first
+     * start; after that it keeps its port.
+     */
     @Override
     public synchronized EmbeddedPostgresServer start() {
         if (process != null && process.isAlive()) {
@@ -124,10 +143,28 @@ public final class EmbeddedPostgresServer implements PostgresServer {
             initdb();
         }
         if (port == 0) {
-            port = LoopbackPorts.pick();
+            port = freePorts.getAsInt();
         }
-        process = ChildProcess.start("postgres", postgresCommand(), log);
-        awaitReady();
+        for (int attempt = 1; ; attempt++) {
+            process = ChildProcess.start("postgres", postgresCommand(), log);
+            try {
+                awaitReady();
+                break;
+            } catch (RuntimeException e) {
+                ChildProcess failed = process;
+                kill();
+                // Free when picked, but another build's server on this machine may bind it before ours does.
+                boolean portTaken = failed.wrote(LoopbackPorts.ADDRESS_IN_USE);
+                if (portTaken && portPicked && !startedBefore && attempt < BIND_ATTEMPTS) {
+                    port = freePorts.getAsInt();
+                    continue;
+                }
+                throw failed.failure(portTaken
+                        ? "PostgreSQL did not start under " + privilegeDrop + ": port " + port + " is taken by another process"
+                        : "PostgreSQL did not start under " + privilegeDrop, e);
+            }
+        }
+        startedBefore = true;
         createDatabase(DATABASE);
         return this;
     }
@@ -240,24 +277,23 @@ public final class EmbeddedPostgresServer implements PostgresServer {
     }
 
     private void awaitReady() {
-        try {
-            await("PostgreSQL on port " + port + " accepting connections")
-                    .atMost(READY_DEADLINE)
-                    .pollInterval(Duration.ofMillis(50))
-                    .ignoreExceptionsInstanceOf(SQLException.class)
-                    .failFast("PostgreSQL exited", () -> !process.isAlive())
-                    .until(this::acceptsQueries);
-        } catch (RuntimeException e) {
-            ChildProcess failed = process;
-            kill();
-            throw failed.failure("PostgreSQL did not start under " + privilegeDrop, e);
-        }
+        await("PostgreSQL on port " + port + " accepting connections")
+                .atMost(READY_DEADLINE)
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(SQLException.class)
+                .failFast("PostgreSQL exited", () -> !process.isAlive())
+                .until(this::servesOurData);
     }
 
-    private boolean acceptsQueries() throws SQLException {
-        try (Connection connection = PostgresServer.connect(jdbcUrl(MAINTENANCE_DATABASE), USERNAME, PASSWORD);
-             Statement statement = connection.createStatement()) {
-            return statement.execute("SELECT 1");
+    /* Our data directory, not just any server: every build here uses the same user and password, so another build's
+       PostgreSQL on a port taken from us would answer as well. */
+    private boolean servesOurData() throws SQLException {
+        // A listener that never answers (not PostgreSQL) would otherwise hold this poll, and the exit check, for 60 s.
+        String url = jdbcUrl(MAINTENANCE_DATABASE) + "?loginTimeout=" + LOGIN_TIMEOUT_SECONDS;
+        try (Connection connection = PostgresServer.connect(url, USERNAME, PASSWORD);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SHOW data_directory")) {
+            return rows.next() && Path.of(rows.getString(1)).normalize().equals(dataDir.normalize());
         }
     }
 }

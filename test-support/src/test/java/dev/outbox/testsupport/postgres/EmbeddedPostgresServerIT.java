@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.PrimitiveIterator;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -21,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.outbox.testsupport.SharedInfrastructure;
+import dev.outbox.testsupport.process.LoopbackPorts;
 
 class EmbeddedPostgresServerIT {
 
@@ -52,6 +57,21 @@ class EmbeddedPostgresServerIT {
             assertEquals(port, postgres.port());
             try (Connection connection = postgres.connect()) {
                 assertEquals("42", query(connection, "SELECT id FROM survivor"));
+            }
+        }
+    }
+
+    @Test
+    void startsOnAnotherPortWhenAnotherProcessTookItsPortBeforeTheFirstStart() throws Exception {
+        // Another build's server binding the port between our pick and PostgreSQL's own bind.
+        try (ServerSocket squatter = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            PrimitiveIterator.OfInt ports = IntStream.concat(IntStream.of(squatter.getLocalPort()),
+                    IntStream.generate(LoopbackPorts::pick)).iterator();
+
+            try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(ports::nextInt).start();
+                 Connection connection = postgres.connect()) {
+                assertNotEquals(squatter.getLocalPort(), postgres.port());
+                assertEquals(postgres.dataDirectory().toString(), query(connection, "SHOW data_directory"));
             }
         }
     }
