@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,7 +59,8 @@ class PipelineEndToEndIT {
 
     @BeforeAll
     static void startThePipeline() {
-        List<Integer> ports = IntStream.range(0, 7).mapToObj(i -> LoopbackPorts.pick()).toList();
+        // Seven different ports: separate picks may return the same one twice.
+        List<Integer> ports = LoopbackPorts.pick(7);
         settings = new LocalSettings(Path.of("..").toAbsolutePath().normalize(),
                 WorkDirectory.newInstanceDirectory("end-to-end").resolve("data"), false, ports.get(0),
                 ports.get(1), ports.get(2), ports.get(3), ports.get(4), ports.get(5), ports.get(6));
