@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,16 @@ import java.util.stream.IntStream;
 
 import static dev.outbox.relay.support.TopicReader.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+/**
+ * The packaged relay on one database: every event arrives once, in order, with its headers; outbox rows that can
+ * never become events go to the relay's dead-letter topic and the rows behind them still arrive.
+ */
 class RelayDeliveryIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     static RelayUnderTest world;
     static RelayProcess relay;
@@ -34,6 +41,8 @@ class RelayDeliveryIT {
     @BeforeAll
     static void startRelay() {
         world = RelayUnderTest.named("delivery");
+        // Lets a test write rows that break the contract, as a migration gone wrong or another writer would.
+        world.database.execute("alter table outbox alter column payload drop not null");
         relay = world.startRelay(Map.of());
     }
 
@@ -98,5 +107,59 @@ class RelayDeliveryIT {
         assertThat(lag.at("/slot/active").asBoolean()).isTrue();
         assertThat(lag.at("/engine/state").asText()).isEqualTo("STREAMING");
         assertThat(relay.readinessData().get("thread").asText()).startsWith("debezium-engine");
+    }
+
+    @Test
+    void rowsThatCanNeverBeEventsAreDeadLetteredAndEverythingBehindThemArrivesInOrder() throws Exception {
+        List<UUID> events = new ArrayList<>(world.database.publish(List.of("7"), 3).stream()
+                .map(WrittenEvent::id).toList());
+        UUID unroutable = world.database.insertRow("7", null);
+        UUID oversized = world.database.insertRow("7", "{\"blob\": \"" + "x".repeat(1_500_000) + "\"}");
+        events.addAll(world.database.publish(List.of("7"), 3).stream().map(WrittenEvent::id).toList());
+
+        List<UUID> relayed;
+        try (TopicReader reader = world.reader()) {
+            relayed = reader.readUntil(read -> read.stream().filter(r -> r.key().equals("7")).count() >= events.size(),
+                    DEADLINE).stream().filter(r -> r.key().equals("7")).map(r -> UUID.fromString(header(r, "id")))
+                    .toList();
+        }
+        List<ConsumerRecord<String, String>> deadLetters;
+        try (TopicReader reader = new TopicReader(world.kafka.bootstrapServers(), world.deadLetterTopic)) {
+            deadLetters = reader.readUntil(read -> read.size() >= 2, DEADLINE);
+        }
+
+        assertThat(relayed).as("every event, in commit order").isEqualTo(events);
+        assertThat(deadLetters).hasSize(2);
+        ConsumerRecord<String, String> first = deadLetters.get(0);
+        assertThat(JSON.readTree(first.value()).get("id").asText()).isEqualTo(unroutable.toString());
+        assertThat(header(first, "dlq.reason")).startsWith("cannot be routed");
+        ConsumerRecord<String, String> second = deadLetters.get(1);
+        JsonNode oversizedRow = JSON.readTree(second.value());
+        assertThat(oversizedRow.get("id").asText()).isEqualTo(oversized.toString());
+        assertThat(header(second, "dlq.reason")).startsWith("refused by Kafka").contains("RecordTooLargeException");
+        assertThat(header(second, "dlq.truncated")).startsWith("payload=");
+        assertThat(oversizedRow.get("payload").asText()).hasSize(OutboxRouting.DEAD_LETTER_TEXT_LIMIT);
+        for (ConsumerRecord<String, String> deadLetter : deadLetters) {
+            assertThat(deadLetter.key()).isEqualTo("7");
+            assertThat(Long.parseLong(header(deadLetter, "dlq.source.lsn"))).isPositive();
+            assertThat(header(deadLetter, "dlq.source.table")).isEqualTo("public.outbox");
+        }
+        assertThat(Long.parseLong(header(first, "dlq.source.lsn")))
+                .isLessThan(Long.parseLong(header(second, "dlq.source.lsn")));
+        assertThat(relay.isAlive()).as("the relay went on, no restart").isTrue();
+        assertThat(relay.metrics()).contains("relay_events_dead_lettered_total 2.0");
+    }
+
+    /** Any role with REPLICATION (the relay's included) can open a slot that reads every change: it shows. */
+    @Test
+    void aLogicalSlotThatIsNotTheRelaysIsReported() {
+        world.database.execute("select pg_create_logical_replication_slot('delivery_intruder', 'pgoutput')");
+        try {
+            assertThat(relay.lag().at("/slot/other_logical_slots").toString()).contains("delivery_intruder");
+            // The gauges reuse one slot query for a second.
+            await().atMost(DEADLINE).until(() -> relay.metrics().matches("(?s).*relay_replication_slots_other [1-9].*"));
+        } finally {
+            world.database.execute("select pg_drop_replication_slot('delivery_intruder')");
+        }
     }
 }
