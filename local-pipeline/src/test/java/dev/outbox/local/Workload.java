@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -129,8 +130,18 @@ final class Workload {
             blogs.put(blog.id(), new Blog(blog.id(), author, version, word, true));
             writes.add(blog.id() + "@" + version + ":BlogUpdated");
         } else {
+            AtomicBoolean retry = new AtomicBoolean();
             retried(() -> {
-                api.delete(author, blog.id());
+                try {
+                    api.delete(author, blog.id());
+                } catch (Api.NotFound e) {
+                    // The first attempt's COMMIT was cut off (503 outcome-unknown) and went through: the blog is gone.
+                    if (!retry.get()) {
+                        throw e;
+                    }
+                } finally {
+                    retry.set(true);
+                }
                 return null;
             });
             blogs.put(blog.id(), new Blog(blog.id(), author, blog.version() + 1, null, false));

@@ -2,6 +2,7 @@ package dev.outbox.blog.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.transaction.RollbackException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -59,6 +60,15 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (isDatabaseUnreachable(e) && wasCommitting(e)) {
+            LOG.warnf("Database connection lost while committing %s: outcome unknown", uri.getPath());
+            return respond(Problem.of(ProblemType.OUTCOME_UNKNOWN, 503,
+                            "The connection to the database was lost while committing: the write may have been "
+                                    + "applied. Retry after the delay given: a publish with the same Idempotency-Key, "
+                                    + "an update with If-Match or a delete never applies twice (412 or 404 then "
+                                    + "mean the first attempt was applied)."),
+                    Map.of(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS), uri);
+        }
         if (isDatabaseUnreachable(e)) {
             LOG.warnf("Database unreachable while serving %s: %s", uri.getPath(), e.getMessage());
             return respond(Problem.of(ProblemType.UNAVAILABLE, 503,
@@ -102,6 +112,14 @@ public class ProblemMappers {
         }
         String state = sqlState(e);
         return state.startsWith(CONNECTION_EXCEPTION_CLASS) || SERVER_GOING_AWAY.contains(state);
+    }
+
+    /**
+     * The transaction manager reports a failed COMMIT as a RollbackException; when the connection was lost during it,
+     * Postgres may have committed before the connection went: only reading back can tell.
+     */
+    static boolean wasCommitting(Throwable e) {
+        return causes(e).anyMatch(RollbackException.class::isInstance);
     }
 
     /** The SQL state of the first SQLException among the causes, or "" when there is none. */

@@ -13,6 +13,7 @@ public enum ProblemType {
             "The Idempotency-Key was already used for a different request"),
     PRECONDITION_FAILED("/problems/precondition-failed", "The blog changed since you read it"),
     UNAVAILABLE("/problems/unavailable", "Temporarily unavailable, retry later"),
+    OUTCOME_UNKNOWN("/problems/outcome-unknown", "The write may or may not have been applied"),
     HTTP("about:blank", null),
     INTERNAL("/problems/internal", "Internal error");
 

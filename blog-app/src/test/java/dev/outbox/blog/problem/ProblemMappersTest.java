@@ -21,6 +21,8 @@ class ProblemMappersTest {
         rollback.addSuppressed(commitFailed);
 
         assertThat(ProblemMappers.isDatabaseUnreachable(new IllegalStateException("invoking", rollback))).isTrue();
+        assertThat(ProblemMappers.wasCommitting(new IllegalStateException("invoking", rollback)))
+                .as("the commit may have gone through: outcome unknown").isTrue();
     }
 
     @Test
@@ -31,6 +33,8 @@ class ProblemMappersTest {
                 new SQLException("FATAL: the database system is starting up", "57P03")))).isTrue();
         assertThat(ProblemMappers.isDatabaseUnreachable(new RuntimeException(
                 new SQLTransientConnectionException("Acquisition timeout")))).isTrue();
+        assertThat(ProblemMappers.wasCommitting(new RuntimeException(new SQLException("Connection refused", "08001"))))
+                .as("failed before committing: nothing written").isFalse();
     }
 
     @Test

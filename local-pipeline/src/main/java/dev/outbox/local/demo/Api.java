@@ -42,6 +42,13 @@ public final class Api {
     }
 
     /** blog-app answered 503 problem+json with Retry-After: nothing was written, try again after the delay. */
+    /** 404 problem: nothing at that address (any more). */
+    public static final class NotFound extends IOException {
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
     public static final class Unavailable extends IOException {
         private final Duration retryAfter;
 
@@ -171,6 +178,9 @@ public final class Api {
                 .startsWith("application/problem+json");
         if (response.statusCode() == 503 && retryAfter.isPresent() && problem) {
             throw new Unavailable(failure, Duration.ofSeconds(Long.parseLong(retryAfter.get())));
+        }
+        if (response.statusCode() == 404 && problem) {
+            throw new NotFound(failure);
         }
         throw new IOException(failure);
     }
