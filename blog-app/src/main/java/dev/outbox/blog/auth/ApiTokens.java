@@ -3,6 +3,7 @@ package dev.outbox.blog.auth;
 import dev.outbox.blog.problem.Problem;
 import dev.outbox.blog.problem.ProblemException;
 import dev.outbox.blog.problem.ProblemType;
+import dev.outbox.blog.ratelimit.RateLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -32,6 +33,9 @@ public class ApiTokens {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    RateLimits rateLimits;
 
     /** Creates a token for the user and returns it in clear, once. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -63,7 +67,9 @@ public class ApiTokens {
                 }
             }
         });
-        return user.orElseThrow(() -> unauthenticated("The API token is not valid."));
+        long userId = user.orElseThrow(() -> unauthenticated("The API token is not valid."));
+        rateLimits.tokenProven(authorization);
+        return userId;
     }
 
     private static ProblemException unauthenticated(String detail) {

@@ -12,6 +12,7 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED("/problems/idempotency-key-reused",
             "The Idempotency-Key was already used for a different request"),
     PRECONDITION_FAILED("/problems/precondition-failed", "The blog changed since you read it"),
+    RATE_LIMITED("/problems/rate-limited", "Too many requests, retry later"),
     UNAVAILABLE("/problems/unavailable", "Temporarily unavailable, retry later"),
     OUTCOME_UNKNOWN("/problems/outcome-unknown", "The write may or may not have been applied"),
     HTTP("about:blank", null),

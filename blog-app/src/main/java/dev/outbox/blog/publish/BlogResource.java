@@ -3,6 +3,7 @@ package dev.outbox.blog.publish;
 import dev.outbox.blog.auth.ApiTokens;
 import dev.outbox.blog.problem.Problem.FieldError;
 import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.ratelimit.RateLimited;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -39,6 +40,7 @@ public class BlogResource {
     ApiTokens tokens;
 
     @Transactional
+    @RateLimited(RateLimited.Key.API_TOKEN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response publish(BlogDraft draft, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
@@ -62,6 +64,7 @@ public class BlogResource {
      * of them with their events in one transaction, or none. No Idempotency-Key: a key names one blog.
      */
     @Transactional
+    @RateLimited(RateLimited.Key.API_TOKEN)
     @POST
     @Path("/import")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -86,6 +89,7 @@ public class BlogResource {
     }
 
     @Transactional
+    @RateLimited(RateLimited.Key.API_TOKEN)
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -97,6 +101,7 @@ public class BlogResource {
     }
 
     @Transactional
+    @RateLimited(RateLimited.Key.API_TOKEN)
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") long id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,

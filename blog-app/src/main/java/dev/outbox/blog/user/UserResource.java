@@ -2,6 +2,7 @@ package dev.outbox.blog.user;
 
 import dev.outbox.blog.problem.Problem.FieldError;
 import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.ratelimit.RateLimited;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -24,6 +25,7 @@ public class UserResource {
     @Inject
     UserRegistration registration;
 
+    @RateLimited(RateLimited.Key.CLIENT_ADDRESS)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response register(NewUser request, UriInfo uri) {

@@ -1,0 +1,158 @@
+package dev.outbox.blog.ratelimit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.outbox.blog.problem.Problem;
+import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.problem.ProblemType;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.HttpHeaders;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Token buckets (Bucket4j, in memory, one process) per API token and per client address. Writes spend the bucket of
+ * their token once the token is known to resolve to a user; until then they spend their address's budget for unknown
+ * tokens, so a flood of guessed tokens is refused before it reaches the database. Over a limit: 429
+ * {@code /problems/rate-limited} with {@code Retry-After}.
+ */
+@Startup // a bad setting fails the start, not the first write
+@ApplicationScoped
+public class RateLimits {
+
+    private final boolean enabled;
+    final Limit writes;
+    final Limit signups;
+    final Limit unknownTokens;
+
+    @Inject
+    RateLimits(RateLimitSettings settings) {
+        enabled = settings.enabled();
+        writes = new Limit("blog.rate-limits.writes", settings.writesPerSecond(), Duration.ofSeconds(1),
+                settings.writesBurst(), settings.maxTrackedKeys());
+        signups = new Limit("blog.rate-limits.signups", settings.signupsPerMinute(), Duration.ofMinutes(1),
+                settings.signupsBurst(), settings.maxTrackedKeys());
+        unknownTokens = new Limit("blog.rate-limits.unknown-tokens", settings.unknownTokensPerMinute(),
+                Duration.ofMinutes(1), settings.unknownTokensBurst(), settings.maxTrackedKeys());
+    }
+
+    void admitSignUp(String address) {
+        if (!enabled) {
+            return;
+        }
+        signups.take(address, "Too many sign-ups from your address; nothing was written.");
+    }
+
+    void admitWrite(String authorization, String address) {
+        if (!enabled) {
+            return;
+        }
+        String token = keyOf(authorization);
+        if (writes.knows(token)) {
+            writes.take(token, "Too many writes with this API token; nothing was written.");
+        } else {
+            unknownTokens.take(address, "Too many writes from your address with API tokens not (or no longer) "
+                    + "known to be valid; nothing was written.");
+        }
+    }
+
+    /**
+     * Called once a request's {@code Authorization} resolved to a user: the token's later writes spend its own
+     * bucket, and this one is its first spending.
+     */
+    public void tokenProven(String authorization) {
+        if (enabled) {
+            writes.remember(keyOf(authorization));
+        }
+    }
+
+    /** A digest, not the token: the heap holds no credential longer than its request. */
+    private static String keyOf(String authorization) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(authorization.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** One limit: a bucket per key in a bounded cache. */
+    static final class Limit {
+
+        /** When the limit is off, keys are still remembered (a proven token) but nothing is counted. */
+        private static final Bucket UNCOUNTED = Bucket.builder().addLimit(limit -> limit.capacity(1)
+                .refillGreedy(1, Duration.ofSeconds(1))).build();
+        /** Buckets untouched for longer are forgotten even if the cache is not full (they would be full again). */
+        private static final Duration MIN_IDLE = Duration.ofHours(1);
+
+        private final Bandwidth bandwidth;
+        private final Cache<String, Bucket> buckets;
+
+        Limit(String name, double rate, Duration per, int burst, int maxKeys) {
+            if (rate < 0 || Double.isNaN(rate) || Double.isInfinite(rate)) {
+                throw new IllegalArgumentException(name + (per.toMinutes() == 1 ? "-per-minute" : "-per-second")
+                        + " must be 0 (off) or positive, not " + rate);
+            }
+            if (rate > 0 && burst < 1) {
+                throw new IllegalArgumentException(name + "-burst must be at least 1, not " + burst);
+            }
+            if (maxKeys < 1) {
+                throw new IllegalArgumentException("blog.rate-limits.max-tracked-keys must be at least 1");
+            }
+            // One token every per/rate, refilled smoothly: 0.25 per second is one token each 4 s.
+            Duration perToken = Duration.ofNanos(Math.max(1, Math.round(per.toNanos() / Math.max(rate, 1e-9))));
+            bandwidth = rate == 0 ? null : Bandwidth.builder().capacity(burst).refillGreedy(1, perToken).build();
+            Duration fullRefill = perToken.multipliedBy(Math.max(burst, 1));
+            buckets = Caffeine.newBuilder()
+                    .maximumSize(maxKeys)
+                    .expireAfterAccess(fullRefill.compareTo(MIN_IDLE) > 0 ? fullRefill : MIN_IDLE)
+                    .build();
+        }
+
+        /** After pending evictions: what the cache holds now. */
+        long trackedKeys() {
+            buckets.cleanUp();
+            return buckets.estimatedSize();
+        }
+
+        boolean knows(String key) {
+            return buckets.getIfPresent(key) != null;
+        }
+
+        void remember(String key) {
+            buckets.get(key, k -> {
+                Bucket bucket = newBucket();
+                if (bandwidth != null) {
+                    bucket.tryConsume(1);
+                }
+                return bucket;
+            });
+        }
+
+        void take(String key, String detail) {
+            if (bandwidth == null) {
+                return;
+            }
+            ConsumptionProbe probe = buckets.get(key, k -> newBucket()).tryConsumeAndReturnRemaining(1);
+            if (!probe.isConsumed()) {
+                long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+                throw new ProblemException(Problem.of(ProblemType.RATE_LIMITED, 429,
+                        detail + " Retry after the delay given."), Map.of(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+            }
+        }
+
+        private Bucket newBucket() {
+            return bandwidth == null ? UNCOUNTED : Bucket.builder().addLimit(bandwidth).build();
+        }
+    }
+}
