@@ -41,7 +41,8 @@ public final class WalTap implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CHANGE = Pattern.compile("^table public\\.(\\w+): (INSERT|UPDATE|DELETE): (.*)$", Pattern.DOTALL);
-    private static final Pattern COLUMN = Pattern.compile("(\\w+)\\[[^\\]]+\\]:('(?:[^']|'')*'|\\S+)");
+    /** Possessive runs: one loop iteration per character would overflow the stack on a 5,000-character value. */
+    private static final Pattern COLUMN = Pattern.compile("(\\w+)\\[[^\\]]+\\]:('(?:[^']++|'')*+'|\\S+)");
 
     private final DataSource dataSource;
     private final String slot;
