@@ -4,15 +4,19 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Applies {@link RateLimited} once the request is matched to its method, before its body is read and before any
  * database work: a refused request costs a hash and a map lookup.
  */
 public class RateLimitFilter {
+
+    private static final String UNKNOWN_TOKEN_FROM = RateLimitFilter.class.getName() + ".unknownTokenFrom";
 
     @Inject
     RateLimits limits;
@@ -28,11 +32,20 @@ public class RateLimitFilter {
             case API_TOKEN -> {
                 String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
                 // Without a credential the write is refused with 401 before any lookup: nothing to protect.
-                if (authorization != null) {
-                    limits.admitWrite(authorization, address(connection));
+                String address = address(connection);
+                if (authorization != null && limits.admitWrite(authorization, address)) {
+                    request.setProperty(UNKNOWN_TOKEN_FROM, address);
                 }
             }
             case CLIENT_ADDRESS -> limits.admitSignUp(address(connection));
+        }
+    }
+
+    /** An unknown credential that ApiTokens refused spends its address's budget; a valid one was remembered there. */
+    @ServerResponseFilter
+    public void chargeRefusedToken(ContainerRequestContext request, ContainerResponseContext response) {
+        if (response.getStatus() == 401 && request.getProperty(UNKNOWN_TOKEN_FROM) instanceof String address) {
+            limits.tokenRefused(address);
         }
     }
 

@@ -23,8 +23,8 @@ public interface RateLimitSettings {
     int signupsBurst();
 
     /**
-     * Writes per client address carrying a credential not yet seen to resolve to a user: guessed or revoked tokens,
-     * and a real token's first write (which proves it). Refused before the token is looked up in the database.
+     * Writes refused with 401 (a guessed, mistyped or revoked token) per client address. Once they are used up, that
+     * address's tokens not yet seen to be valid are refused before they are looked up in the database.
      */
     double unknownTokensPerMinute();
 

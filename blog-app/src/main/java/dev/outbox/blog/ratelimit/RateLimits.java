@@ -8,6 +8,7 @@ import dev.outbox.blog.problem.ProblemType;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,9 +23,9 @@ import java.util.Map;
 
 /**
  * Token buckets (Bucket4j, in memory, one process) per API token and per client address. Writes spend the bucket of
- * their token once the token is known to resolve to a user; until then they spend their address's budget for unknown
- * tokens, so a flood of guessed tokens is refused before it reaches the database. Over a limit: 429
- * {@code /problems/rate-limited} with {@code Retry-After}.
+ * their token once the token is known to resolve to a user; a credential that turns out not to be valid spends its
+ * address's budget of refused tokens, and once that is gone the address's unknown tokens are refused before they reach
+ * the database. Over a limit: 429 {@code /problems/rate-limited} with {@code Retry-After}.
  */
 @Startup // a bad setting fails the start, not the first write
 @ApplicationScoped
@@ -53,16 +54,29 @@ public class RateLimits {
         signups.take(address, "Too many sign-ups from your address; nothing was written.");
     }
 
-    void admitWrite(String authorization, String address) {
+    /**
+     * Before the token lookup. A token seen to be valid spends its own bucket; any other credential is let through to
+     * the lookup only while its address has not used up its budget of refused tokens. Returns whether the credential
+     * was unknown, so that a 401 can be charged to the address ({@link #tokenRefused}).
+     */
+    boolean admitWrite(String authorization, String address) {
         if (!enabled) {
-            return;
+            return false;
         }
         String token = keyOf(authorization);
         if (writes.knows(token)) {
             writes.take(token, "Too many writes with this API token; nothing was written.");
-        } else {
-            unknownTokens.take(address, "Too many writes from your address with API tokens not (or no longer) "
-                    + "known to be valid; nothing was written.");
+            return false;
+        }
+        unknownTokens.requireLeft(address, "Too many writes with API tokens that are not valid from your address; "
+                + "nothing was written.");
+        return true;
+    }
+
+    /** A write from this address with an unknown credential was refused with 401. */
+    void tokenRefused(String address) {
+        if (enabled) {
+            unknownTokens.spend(address);
         }
     }
 
@@ -139,16 +153,39 @@ public class RateLimits {
             });
         }
 
+        /** Refuses when the key has nothing left, without spending; an address never refused is not stored. */
+        void requireLeft(String key, String detail) {
+            Bucket bucket = bandwidth == null ? null : buckets.getIfPresent(key);
+            if (bucket != null) {
+                EstimationProbe probe = bucket.estimateAbilityToConsume(1);
+                if (!probe.canBeConsumed()) {
+                    throw refused(detail, probe.getNanosToWaitForRefill());
+                }
+            }
+        }
+
+        void spend(String key) {
+            if (bandwidth != null) {
+                buckets.get(key, k -> newBucket()).tryConsume(1);
+            }
+        }
+
         void take(String key, String detail) {
             if (bandwidth == null) {
                 return;
             }
             ConsumptionProbe probe = buckets.get(key, k -> newBucket()).tryConsumeAndReturnRemaining(1);
             if (!probe.isConsumed()) {
-                long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-                throw new ProblemException(Problem.of(ProblemType.RATE_LIMITED, 429,
-                        detail + " Retry after the delay given."), Map.of(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
+                throw refused(detail, probe.getNanosToWaitForRefill());
             }
+        }
+
+        /** Retry-After in whole seconds, rounded up: retrying at once after it finds a token. */
+        private static ProblemException refused(String detail, long nanosToWait) {
+            long seconds = Math.max(1, (nanosToWait + 999_999_999L) / 1_000_000_000L);
+            return new ProblemException(
+                    Problem.of(ProblemType.RATE_LIMITED, 429, detail + " Retry after the delay given."),
+                    Map.of(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
         }
 
         private Bucket newBucket() {

@@ -40,16 +40,18 @@ class RateLimitsTest {
     }
 
     @Test
-    void aProvenTokenSpendsItsOwnBucketAndNotItsAddresses() {
+    void aProvenTokenSpendsItsOwnBucketAndRefusedTokensTheirAddresses() {
         RateLimits limits = new RateLimits(settings(true, 0.001, 2, 100));
-        limits.admitWrite(TOKEN, ADDRESS); // unknown yet: the address pays
-        limits.tokenProven(TOKEN);         // and the proven write is the token's first
-        limits.admitWrite(TOKEN, ADDRESS);
+        assertThat(limits.admitWrite(TOKEN, ADDRESS)).as("unknown until looked up").isTrue();
+        limits.tokenProven(TOKEN); // the proven write is the token's first
+        assertThat(limits.admitWrite(TOKEN, ADDRESS)).isFalse();
         assertThatThrownBy(() -> limits.admitWrite(TOKEN, ADDRESS)).isInstanceOf(ProblemException.class);
 
-        limits.admitWrite("Bearer obx_guess", ADDRESS); // the address has one left for unknown tokens
+        limits.tokenRefused(ADDRESS);
+        limits.tokenRefused(ADDRESS);
         assertThatThrownBy(() -> limits.admitWrite("Bearer obx_guess", ADDRESS))
                 .isInstanceOf(ProblemException.class);
+        assertThat(limits.admitWrite("Bearer obx_guess", "192.0.2.2")).as("another address").isTrue();
     }
 
     @Test
@@ -66,6 +68,7 @@ class RateLimitsTest {
         });
         limits.admitWrite(TOKEN, ADDRESS);
         limits.tokenProven(TOKEN);
+        limits.tokenRefused(ADDRESS);
 
         assertThatCode(() -> {
             for (int i = 0; i < 1_000; i++) {
