@@ -295,11 +295,12 @@ public final class GroupConsumer<E> {
         Map<String, Object> p = new HashMap<>();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        settings.instanceId().ifPresent(id -> p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id));
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-        // A group has one member: after it crashes, its partitions sit idle until its session times out, even for its
-        // restart. Kafka's default is 45 s.
+        // A member that crashed and is not restarted (or has no instance id) holds its partitions until its session
+        // times out. Kafka's default is 45 s.
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

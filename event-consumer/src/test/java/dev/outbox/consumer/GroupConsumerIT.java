@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -223,10 +224,53 @@ class GroupConsumerIT {
         assertThat(member.isReady()).isTrue();
     }
 
+    /**
+     * A member that stops without leaving (a crash, or a static member's shutdown) and comes back under its instance
+     * id gets its partitions back at once, and the rest of the group is not rebalanced for it.
+     */
+    @Test
+    void aMemberRestartedUnderItsInstanceIdTakesBackItsPartitionsWithoutARebalance() throws Exception {
+        Store store = new Store();
+        AtomicInteger rebalancesOfTheOther = new AtomicInteger();
+        Store other = new Store() {
+            @Override
+            public Map<TopicPartition, Long> startingOffsets(Collection<TopicPartition> assigned) {
+                rebalancesOfTheOther.incrementAndGet();
+                return Map.of();
+            }
+        };
+        createTopics(2);
+        GroupConsumer<String> first = start(store, Map.of(), Optional.of("member-1"));
+        GroupConsumer<String> second = start(other, Map.of(), Optional.of("member-2"));
+        await("both members own a partition").atMost(DEADLINE)
+                .until(() -> first.assignment().size() == 1 && second.assignment().size() == 1);
+        Set<TopicPartition> firstOwned = first.assignment();
+        int rebalancesBefore = rebalancesOfTheOther.get();
+
+        first.stop();
+        long restartedAt = System.nanoTime();
+        GroupConsumer<String> restarted = start(store, Map.of(), Optional.of("member-1"));
+        await("the restart owns the first member's partition").atMost(Duration.ofSeconds(3))
+                .until(() -> restarted.assignment().equals(firstOwned));
+        System.out.printf("restarted member owned its partition %d ms after it started%n",
+                (System.nanoTime() - restartedAt) / 1_000_000);
+
+        send(0, "zero");
+        send(1, "one");
+        await().atMost(DEADLINE).until(() -> store.applied().size() + other.applied().size() == 2);
+        assertThat(other.applied()).hasSize(1);
+        assertThat(rebalancesOfTheOther.get()).as("rebalances the other member went through").isEqualTo(rebalancesBefore);
+        assertThat(failures).isEmpty();
+    }
+
     private GroupConsumer<String> start(Store store, Map<String, String> consumerSettings) {
+        return start(store, consumerSettings, Optional.empty());
+    }
+
+    private GroupConsumer<String> start(Store store, Map<String, String> consumerSettings, Optional<String> instanceId) {
         GroupConsumer<String> member = new GroupConsumer<>(new ConsumerSettings("test", kafka.bootstrapServers(),
-                topic, topic + ".dlq", topic + "-group", Duration.ofMillis(400), consumerSettings, Map.of()), store,
-                new SimpleMeterRegistry(), failures::add);
+                topic, topic + ".dlq", topic + "-group", instanceId, Duration.ofMillis(400), consumerSettings,
+                Map.of()), store, new SimpleMeterRegistry(), failures::add);
         members.add(member);
         member.start();
         return member;

@@ -292,10 +292,14 @@ public final class LocalPipeline {
                 new Service("blog-app", settings.blogPort(), database),
                 new Service("cdc-relay", settings.relayPort(), with(database, Map.of(
                         "kafka.bootstrap.servers", bootstrap))),
+                // One member per group, restarted under the same instance id: it owns its partitions again at
+                // once instead of waiting for its crashed session to time out.
                 new Service("analytics-consumer", settings.analyticsPort(), with(database, Map.of(
-                        "kafka.bootstrap.servers", bootstrap))),
+                        "kafka.bootstrap.servers", bootstrap,
+                        "analytics.instance-id", "analytics-1"))),
                 new Service("search-indexer", settings.searchPort(), Map.of(
                         "kafka.bootstrap.servers", bootstrap,
+                        "search.instance-id", "search-1",
                         "search.index-dir", settings.data().resolve("search-index").toString(),
                         "search.operator.token", operatorToken)));
     }

@@ -21,6 +21,13 @@ public interface SearchConfig {
     @WithDefault("search")
     String groupId();
 
+    /**
+     * This member's static identity in the group ({@code group.instance.id}), unique among its live members: a restart
+     * under it takes the member's partitions back without a rebalance. Unset: a restart waits for the old session to
+     * time out.
+     */
+    Optional<String> instanceId();
+
     /** Holds the index generations; only this process may use it. */
     @WithDefault("data/search-index")
     Path indexDir();

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** The knobs this consumer owns; {@code analytics.consumer.*} and {@code analytics.producer.*} pass through. */
 @ConfigMapping(prefix = "analytics")
@@ -18,6 +19,13 @@ public interface AnalyticsConfig {
 
     @WithDefault("analytics")
     String groupId();
+
+    /**
+     * This member's static identity in the group ({@code group.instance.id}), unique among its live members: a restart
+     * under it takes the member's partitions back without a rebalance. Unset: a restart waits for the old session to
+     * time out.
+     */
+    Optional<String> instanceId();
 
     /** Longer than the topic's retention (7 days by default): an id older than that cannot be redelivered. */
     @WithDefault("8d")

@@ -47,8 +47,8 @@ public class EventConsumer implements EventHandler<BlogEvent> {
 
     void start(@Observes StartupEvent startup) {
         member = new GroupConsumer<>(new ConsumerSettings("analytics", bootstrapServers, config.topic(),
-                config.deadLetterTopic(), config.groupId(), config.maxRetryBackoff(), config.consumer(),
-                config.producer()), this, metrics, failure -> Quarkus.asyncExit(1));
+                config.deadLetterTopic(), config.groupId(), config.instanceId(), config.maxRetryBackoff(),
+                config.consumer(), config.producer()), this, metrics, failure -> Quarkus.asyncExit(1));
         member.start();
     }
 

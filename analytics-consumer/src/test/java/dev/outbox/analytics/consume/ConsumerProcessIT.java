@@ -78,10 +78,15 @@ class ConsumerProcessIT {
         }
     }
 
+    /**
+     * Restarted under the same instance id (static membership), the member owns its partitions again as soon as it
+     * joins: no waiting for the killed process's session to time out.
+     */
     @Test
     void killedWhileDrainingABacklogItResumesWithExactTotals() throws Exception {
         publishAndDelete(3_000);
         settings.put("analytics.consumer.max.poll.records", "10");
+        settings.put("analytics.instance-id", group + "-1");
         try (QuarkusAppProcess consumer = start()) {
             await("some applied").atMost(Duration.ofSeconds(60))
                     .until(() -> metric(consumer, "analytics_events_applied_total") > 0);
@@ -89,14 +94,23 @@ class ConsumerProcessIT {
         }
         assertThat(processedEvents()).as("killed mid-backlog").isLessThan(eventsSent);
 
-        try (QuarkusAppProcess consumer = start()) {
+        try (QuarkusAppProcess consumer = QuarkusAppProcess.launch("analytics-" + STARTS.incrementAndGet(), settings)) {
+            long launched = System.nanoTime();
+            consumer.awaitReady(Duration.ofSeconds(30));
+            System.out.printf("restarted under its instance id: owned its partitions %d ms after launch%n",
+                    (System.nanoTime() - launched) / 1_000_000);
+            assertThat(consumer.body("/q/health/ready")).contains(topic + "-0", topic + "-1", topic + "-2");
             awaitExactTotals();
         }
     }
 
     @Test
     void twoInstancesShareThePartitionsAndKeepTotalsExact() throws Exception {
-        try (QuarkusAppProcess first = start(); QuarkusAppProcess second = start()) {
+        try (QuarkusAppProcess first = QuarkusAppProcess.launch("analytics-" + STARTS.incrementAndGet(), settings);
+             QuarkusAppProcess second = QuarkusAppProcess.launch("analytics-" + STARTS.incrementAndGet(), settings)) {
+            // Started side by side: the second's join rebalances the group once both are up.
+            first.awaitReady();
+            second.awaitReady();
             await("both own partitions").atMost(Duration.ofSeconds(60)).until(() ->
                     first.body("/q/health/ready").contains(topic + "-")
                             && second.body("/q/health/ready").contains(topic + "-"));

@@ -52,8 +52,8 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
 
     void start(@Observes StartupEvent startup) {
         member = new GroupConsumer<>(new ConsumerSettings("search", bootstrapServers, config.topic(),
-                config.deadLetterTopic(), config.groupId(), config.maxRetryBackoff(), config.consumer(),
-                config.producer()), this, metrics, failure -> Quarkus.asyncExit(1));
+                config.deadLetterTopic(), config.groupId(), config.instanceId(), config.maxRetryBackoff(),
+                config.consumer(), config.producer()), this, metrics, failure -> Quarkus.asyncExit(1));
         member.start();
     }
 
