@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Sends each batch the engine hands over to Kafka and waits until every record is acknowledged; only then
@@ -37,19 +38,33 @@ final class KafkaSink implements DebeziumEngine.ChangeConsumer<RecordChangeEvent
     private final RelayProgress progress;
     private final int maxBatchSize;
     private final Duration ackTimeout;
+    private final Consumer<KafkaNotAcknowledgedException> onKafkaFailure;
 
+    /** @param onKafkaFailure told, before the engine is, that Kafka did not acknowledge a batch */
     KafkaSink(KafkaProducer<byte[], byte[]> producer, OutboxRouting routing, RelayProgress progress, int maxBatchSize,
-              Duration ackTimeout) {
+              Duration ackTimeout, Consumer<KafkaNotAcknowledgedException> onKafkaFailure) {
         this.producer = producer;
         this.routing = routing;
         this.progress = progress;
         this.maxBatchSize = maxBatchSize;
         this.ackTimeout = ackTimeout;
+        this.onKafkaFailure = onKafkaFailure;
     }
 
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        try {
+            relay(batch, committer);
+        } catch (KafkaNotAcknowledgedException e) {
+            onKafkaFailure.accept(e);
+            throw e;
+        }
+    }
+
+    private void relay(List<RecordChangeEvent<SourceRecord>> batch,
+                       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
         progress.batchReceived(batch.stream().map(e -> OutboxRouting.commitTimeMillis(e.record()))
                 .flatMap(Optional::stream).findFirst());

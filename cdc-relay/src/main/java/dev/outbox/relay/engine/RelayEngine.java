@@ -81,6 +81,8 @@ public class RelayEngine {
     });
     private final CountDownLatch shuttingDown = new CountDownLatch(1);
     private volatile EngineStatus status = EngineStatus.starting("not started", 0);
+    /** Set when Kafka stopped acknowledging: the process exits without the engine's orderly stop. */
+    private volatile boolean kafkaFailed;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
     void start(@Observes StartupEvent startup) {
@@ -91,6 +93,9 @@ public class RelayEngine {
 
     void stop(@Observes ShutdownEvent shutdown) {
         shuttingDown.countDown();
+        if (kafkaFailed) {
+            return;
+        }
         status = EngineStatus.stopped("shutting down");
         closeEngine();
         thread.shutdown();
@@ -166,7 +171,8 @@ public class RelayEngine {
                             error[0] = failure == null ? message : message + ": " + rootMessage(failure);
                         }
                     })
-                    .notifying(new KafkaSink(producer, routing, progress, maxBatchSize, KAFKA_ACK_TIMEOUT))
+                    .notifying(new KafkaSink(producer, routing, progress, maxBatchSize, KAFKA_ACK_TIMEOUT,
+                            this::exitAfterKafkaFailed))
                     .build();
             engine.run();
         } catch (RuntimeException | SQLException e) {
@@ -240,6 +246,18 @@ public class RelayEngine {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.putAll(relay.producer());
         return p;
+    }
+
+    /**
+     * Exits at once, as a crash would: nothing of the failed batch was committed, and the engine's orderly stop would
+     * first wait (about a minute) for its offset store on the same unreachable Kafka, relaying nothing meanwhile.
+     */
+    private void exitAfterKafkaFailed(KafkaSink.KafkaNotAcknowledgedException failure) {
+        kafkaFailed = true;
+        status = EngineStatus.stopped("Kafka did not acknowledge: " + rootMessage(failure));
+        LOG.errorf("%s: %s. Exiting now so that the relay is restarted from its committed offsets.",
+                failure.getMessage(), rootMessage(failure));
+        Quarkus.asyncExit(1);
     }
 
     private boolean awaitShutdown(Duration timeout) {
