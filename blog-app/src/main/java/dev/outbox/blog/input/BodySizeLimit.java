@@ -8,6 +8,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -16,9 +17,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.List;
 
 /**
- * A body declared larger than {@code quarkus.http.limits.max-body-size} is refused with a 413 problem before a byte
- * of it is read. Quarkus refuses it too, one route later, but with an empty body. A chunked body has no declared
- * length: Quarkus cuts it off at the same limit with its bare 413.
+ * A body larger than {@code quarkus.http.limits.max-body-size} is refused with a 413 problem: one declared larger
+ * before a byte of it is read, one without a declared length (chunked) as soon as it passes the limit. Quarkus
+ * refuses both too, one route later and while the API reads the body, but with a bare 413.
  */
 @ApplicationScoped
 public class BodySizeLimit {
@@ -32,24 +33,42 @@ public class BodySizeLimit {
     @Inject
     ObjectMapper json;
 
-    void refuseDeclaredOversizeBodies(@Observes Router router) {
-        router.route().order(BEFORE_QUARKUS_LIMIT).handler(this::check);
+    private BodyHandler undeclaredBodies;
+
+    void refuseOversizeBodies(@Observes Router router) {
+        // Reads a body of unknown length into memory up to the limit (the API would buffer it all the same) and
+        // fails the request with 413 past it; the API then reads the buffered body.
+        undeclaredBodies = BodyHandler.create(false).setBodyLimit(maxBodySize.asLongValue());
+        router.route().order(BEFORE_QUARKUS_LIMIT).handler(this::check).failureHandler(this::overLimit);
     }
 
     private void check(RoutingContext context) {
         String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared != null && isOver(declared)) {
-            Problem problem = new Problem(ProblemType.HTTP.uri(), "Content Too Large", 413,
-                    "The body is larger than " + maxBodySize.asLongValue() + " bytes.", context.request().path(),
-                    List.of());
-            context.response().setStatusCode(413)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    // The unread body would otherwise be taken for the next request on this connection.
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(write(problem));
+        if (declared == null) {
+            undeclaredBodies.handle(context);
+        } else if (isOver(declared)) {
+            refuse(context);
         } else {
             context.next();
         }
+    }
+
+    private void overLimit(RoutingContext context) {
+        if (context.statusCode() == 413 && context.failure() == null && !context.response().headWritten()) {
+            refuse(context);
+        } else {
+            context.next();
+        }
+    }
+
+    private void refuse(RoutingContext context) {
+        Problem problem = new Problem(ProblemType.HTTP.uri(), "Content Too Large", 413,
+                "The body is larger than " + maxBodySize.asLongValue() + " bytes.", context.request().path(), List.of());
+        context.response().setStatusCode(413)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                // The unread body would otherwise be taken for the next request on this connection.
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(write(problem));
     }
 
     private boolean isOver(String declared) {

@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +33,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -260,19 +260,22 @@ class HostileInputIT {
     }
 
     @Test
-    void aChunkedBodyOverTheSizeLimitIsCutOff() throws InterruptedException {
-        byte[] huge = ("{\"title\":\"T\",\"body\":\"" + "b".repeat(1_200_000) + "\"}").getBytes(StandardCharsets.UTF_8);
-        HttpRequest chunked = request("POST", "/blogs", Map.of("Authorization", "Bearer " + author.token(),
-                "Content-Type", "application/json"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))).build();
-
-        // Without a declared length Quarkus stops reading at the limit and answers its own bare 413 with
-        // Connection: close; a client still sending may see only the closed connection.
-        try {
-            assertThat(HTTP.send(chunked, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(413);
-        } catch (IOException closedWhileSending) {
-            // refused all the same: the check after each test finds nothing written
+    void aChunkedBodyOverTheSizeLimitIs413Problem() throws Exception {
+        String head = "POST /blogs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + author.token()
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+        ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+        chunked.writeBytes(chunk("{\"title\":\"T\",\"body\":\""));
+        for (int i = 0; i < 20; i++) {
+            chunked.writeBytes(chunk("b".repeat(64 * 1024)));
         }
+        chunked.writeBytes(chunk("\"}"));
+        chunked.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+
+        RawResponse response = rawExchange(head.getBytes(StandardCharsets.ISO_8859_1), chunked.toByteArray());
+
+        assertThat(response.statusLine()).startsWith("HTTP/1.1 413 ");
+        assertThat(response.header("content-type")).as(response.toString()).isEqualTo(PROBLEM);
+        assertThat(response.body()).contains("\"status\":413").contains("\"instance\":\"/blogs\"");
     }
 
     // --- A corpus of hostile requests: none may answer 5xx, every refusal is a problem -------------------------------
@@ -341,20 +344,37 @@ class HostileInputIT {
         assertThat(response.headers().firstValue("Content-Type")).as(name).hasValue(PROBLEM);
     }
 
+    /**
+     * Refused before any handler the application can register (docs/reliability.md, "Refused before the API"):
+     * Quarkus 3.37 gives these a bare status. The day one answers differently, that section must change. One test,
+     * not one per request: each would pay for a new author and WAL slot.
+     */
     @Test
-    void headersTheHttpCodecRefusesNeverReachTheApi() throws IOException {
-        List<String> requests = List.of(
-                "POST /blogs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \u0001\u0000\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 2\r\nConnection: close\r\n\r\n{}",
-                "GET /blogs/1 HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(40_000) + "\r\nConnection: close\r\n\r\n",
-                "GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                "GET /blogs/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                "POST /blogs HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\nConnection: close\r\n\r\n",
+    void requestsRefusedBeforeTheApplicationGetABareStatusAndWriteNothing() throws Exception {
+        Map<String, String> requests = new LinkedHashMap<>();
+        requests.put("400 a control byte in a header", "POST /blogs HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer \u0001\u0000\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                + "Connection: close\r\n\r\n{}");
+        requests.put("431 a 40 KB header",
+                "GET /blogs/1 HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(40_000) + "\r\nConnection: close\r\n\r\n");
+        requests.put("414 a 10,000-character request line",
+                "GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        requests.put("400 a negative Content-Length",
+                "POST /blogs HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\nConnection: close\r\n\r\n");
+        requests.put("400 a 20-digit Content-Length",
                 "POST /blogs HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\nConnection: close\r\n\r\n");
-        for (String request : requests) {
-            String status = rawStatusLine(request);
-            assertThat(status).as(request.substring(0, Math.min(60, request.length())))
-                    .matches("HTTP/1\\.[01] 4\\d\\d .*|");
+        requests.put("400 a path that is not percent-encoding",
+                "GET /blogs/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        requests.put("400 a lone percent sign in the path",
+                "DELETE /blogs/% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        for (Map.Entry<String, String> request : requests.entrySet()) {
+            String status = request.getKey().substring(0, 3);
+
+            RawResponse response = rawExchange(request.getValue().getBytes(StandardCharsets.ISO_8859_1), new byte[0]);
+
+            assertThat(response.statusLine()).as(request.getKey() + ": " + response)
+                    .matches("HTTP/1\\.[01] " + status + " .*");
+            assertThat(response.header("content-type")).as(request.getKey() + ": " + response).isNull();
         }
     }
 
@@ -399,18 +419,62 @@ class HostileInputIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The status line of a request written byte for byte; empty when the server just closed the connection. */
-    private String rawStatusLine(String request) throws IOException {
+    private static byte[] chunk(String data) {
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        chunk.writeBytes((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        chunk.writeBytes(bytes);
+        chunk.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        return chunk.toByteArray();
+    }
+
+    /** A response read off the wire: its status line, headers (names in lower case) and body. */
+    record RawResponse(String statusLine, Map<String, String> headers, String body) {
+        String header(String name) {
+            return headers.get(name);
+        }
+    }
+
+    /**
+     * Writes a request byte for byte, the body from a second thread (the server may answer and close before it has
+     * read all of it), and reads the answer: its head, then as many bytes as its Content-Length says.
+     */
+    private RawResponse rawExchange(byte[] head, byte[] body) throws Exception {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(head);
             out.flush();
+            Thread writer = new Thread(() -> {
+                try {
+                    out.write(body);
+                    out.flush();
+                } catch (IOException closedByTheServer) {
+                    // the answer was already given; it is read below
+                }
+            });
+            writer.start();
             InputStream in = socket.getInputStream();
-            byte[] head = in.readNBytes(64);
-            String text = new String(head, StandardCharsets.ISO_8859_1);
-            int end = text.indexOf("\r\n");
-            return end < 0 ? text : text.substring(0, end);
+            ByteArrayOutputStream responseHead = new ByteArrayOutputStream();
+            while (!responseHead.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int next = in.read();
+                if (next < 0) {
+                    break;
+                }
+                responseHead.write(next);
+            }
+            String[] lines = responseHead.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+            Map<String, String> headers = new HashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0) {
+                    headers.put(lines[i].substring(0, colon).strip().toLowerCase(), lines[i].substring(colon + 1).strip());
+                }
+            }
+            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            String responseBody = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            writer.join(10_000);
+            return new RawResponse(lines[0], headers, responseBody);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.outbox.blog.support.WalTap;
 import dev.outbox.testsupport.quarkus.PostgresTestResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -15,6 +16,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static dev.outbox.blog.support.Api.draft;
@@ -29,6 +36,9 @@ class PublishBlogIT {
     @Inject
     AgroalDataSource dataSource;
 
+    @TestHTTPResource("/")
+    URI base;
+
     WalTap wal;
 
     @BeforeEach
@@ -39,6 +49,23 @@ class PublishBlogIT {
     @AfterEach
     void closeTap() {
         wal.close();
+    }
+
+    @Test
+    void aChunkedBodyIsPublishedLikeOneOfDeclaredLength() throws Exception {
+        Author author = Api.newAuthor();
+        byte[] json = "{\"title\":\"Sent in chunks\",\"body\":\"No Content-Length\",\"tags\":[\"http\"]}"
+                .getBytes(StandardCharsets.UTF_8);
+        // A body publisher without a known length makes the client send the body chunked.
+        HttpRequest chunked = HttpRequest.newBuilder(base.resolve("/blogs"))
+                .header("Authorization", "Bearer " + author.token()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(json))).build();
+
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(chunked, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(response.body()).contains("\"title\":\"Sent in chunks\"").contains("\"tags\":[\"http\"]");
     }
 
     @Test
