@@ -6,6 +6,8 @@ import dev.outbox.search.support.SearchWorld;
 import dev.outbox.search.support.Words;
 import dev.outbox.testsupport.process.QuarkusAppProcess;
 import io.restassured.path.json.JsonPath;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,9 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -26,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged indexer as a real process: SIGKILLed mid-backlog, and restarted with its index folder gone.
- * Either way the index must end up holding exactly the live blogs at their newest version.
+ * The packaged indexer as a real process: SIGKILLed mid-backlog, restarted with its index folder gone, and unable to
+ * go on. Each time the index must end up holding exactly the live blogs at their newest version.
  */
 class IndexerProcessIT {
 
@@ -85,6 +89,48 @@ class IndexerProcessIT {
         try (QuarkusAppProcess second = QuarkusAppProcess.launch("search-indexer-emptied", settings)) {
             second.awaitReady();
             awaitExact(second);
+        }
+    }
+
+    @Test
+    void anIndexerThatCannotGoOnIsNotReadyExitsNonZeroAndItsRestartCatchesUp() throws IOException {
+        publishBacklog(300);
+        damageTheRecordedOffsets();
+
+        List<Integer> readiness = new ArrayList<>();
+        try (QuarkusAppProcess failing = QuarkusAppProcess.launch("search-indexer-failing", settings)) {
+            await("the process exits").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        int status = failing.status("/q/health/ready");
+                        if (status > 0) {
+                            readiness.add(status);
+                        }
+                        return !failing.isAlive();
+                    });
+            assertThat(failing.exitCode()).as("exit code").hasValue(1);
+            assertThat(failing.log()).contains("The search consumer cannot go on")
+                    .contains("For input string: \"damaged\"");
+        }
+        assertThat(readiness).as("readiness answers while it ran").contains(503).doesNotContain(200);
+
+        // What an operator does with an index that cannot say where it stopped: drop it, the topic rebuilds it.
+        deleteTree(indexDir);
+        try (QuarkusAppProcess restarted = QuarkusAppProcess.launch("search-indexer-recovered", settings)) {
+            restarted.awaitReady();
+            awaitExact(restarted);
+        }
+    }
+
+    /**
+     * A live index whose last commit records an offset that is no number, as a damaged or hand-edited index would:
+     * the indexer cannot tell where to start reading, which is read in the group's rebalance listener.
+     */
+    private void damageTheRecordedOffsets() throws IOException {
+        Files.writeString(indexDir.resolve("CURRENT"), "generation-000001\n", StandardCharsets.UTF_8);
+        try (FSDirectory generation = FSDirectory.open(indexDir.resolve("generation-000001"));
+             IndexWriter writer = new IndexWriter(generation, new IndexWriterConfig())) {
+            writer.setLiveCommitData(Map.of("kafka.offset:" + topic + "-0", "damaged").entrySet());
+            writer.commit();
         }
     }
 
