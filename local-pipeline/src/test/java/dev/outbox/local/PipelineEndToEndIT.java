@@ -25,11 +25,16 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +55,7 @@ class PipelineEndToEndIT {
     private static final Duration OUTAGE = Duration.ofSeconds(10);
     private static final int BULK_IMPORTS = 3;
     private static final int BULK_IMPORT_BLOGS = 300;
+    private static final int HOSTILE_REQUESTS = 300;
 
     static LocalPipeline pipeline;
     static LocalSettings settings;
@@ -99,6 +105,39 @@ class PipelineEndToEndIT {
 
         assertThat(outcome.writes()).isEqualTo(300);
         System.out.printf("quiet run: %s%n", outcome);
+    }
+
+    @Test
+    void hostileRequestsAmongRealWritesLeaveEveryViewOnTheTruth() throws Exception {
+        Workload workload = Workload.signUp(api, "hostile", 4);
+        Api.Author attacker = api.signUp("hostile_attacker");
+        HostileRequests hostile = new HostileRequests("http://127.0.0.1:" + settings.blogPort(),
+                "http://127.0.0.1:" + settings.searchPort(), attacker.token(), workload::blogIds, 23);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        List<HostileRequests.Answer> wrong = new ArrayList<>();
+        try {
+            Future<Void> writes = writer.submit(() -> {
+                workload.run(100, 1, 29);
+                return null;
+            });
+            for (int i = 0; i < HOSTILE_REQUESTS; i++) {
+                HostileRequests.Answer answer = hostile.send();
+                statuses.merge(answer.status(), 1, Integer::sum);
+                if (answer.status() >= 500 || answer.status() >= 400 && !answer.problem()) {
+                    wrong.add(answer);
+                }
+            }
+            writes.get();
+        } finally {
+            writer.shutdownNow();
+        }
+
+        assertThat(wrong).as("hostile requests answered 5xx or without a problem").isEmpty();
+        Workload.Outcome outcome = workload.awaitConverged(kafka(), DEADLINE);
+        assertThat(outcome.writes()).isEqualTo(100);
+        System.out.printf("hostile run: %d hostile requests answered %s beside %s%n", HOSTILE_REQUESTS, statuses,
+                outcome);
     }
 
     @Test

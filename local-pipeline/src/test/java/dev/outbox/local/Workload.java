@@ -75,6 +75,11 @@ final class Workload {
         return new Workload(api, signedUp);
     }
 
+    /** The ids of the blogs written so far, live or deleted. */
+    List<Long> blogIds() {
+        return List.copyOf(blogs.keySet());
+    }
+
     /** Operations completed so far, for timing faults. */
     int done() {
         return done.get();
