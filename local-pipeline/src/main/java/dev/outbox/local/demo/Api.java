@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,6 @@ public final class Api {
     public record Author(long id, String token) {
     }
 
-    /** blog-app answered 503 problem+json with Retry-After: nothing was written, try again after the delay. */
     /** 404 problem: nothing at that address (any more). */
     public static final class NotFound extends IOException {
         NotFound(String message) {
@@ -49,6 +49,14 @@ public final class Api {
         }
     }
 
+    /** No answer at all: the connection was refused or dropped, as while ./run-local restarts the service. */
+    public static final class Unreachable extends IOException {
+        Unreachable(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    /** blog-app answered 503 problem+json with Retry-After: nothing was written, try again after the delay. */
     public static final class Unavailable extends IOException {
         private final Duration retryAfter;
 
@@ -167,7 +175,14 @@ public final class Api {
     }
 
     private HttpResponse<String> answer(HttpRequest request, int expected) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new Unreachable(request.method() + " " + request.uri() + ": " + e, e);
+        }
         if (response.statusCode() == expected) {
             return response;
         }

@@ -88,6 +88,8 @@ public final class Demo {
         long loadEnd = 0;
         long convergedAt = 0;
         long deadline = Long.MAX_VALUE;
+        long counted = 0;
+        long searchable = 0;
         while (true) {
             Thread.sleep(250);
             if (loading && load.stream().allMatch(Future::isDone)) {
@@ -96,11 +98,20 @@ public final class Demo {
                 deadline = loadEnd + CONVERGE_DEADLINE.toNanos();
                 checkNoFailure(load);
             }
-            long counted = 0;
-            for (Api.Author author : authors) {
-                counted += api.totalBlogs(author.id());
+            try {
+                long sum = 0;
+                for (Api.Author author : authors) {
+                    sum += api.totalBlogs(author.id());
+                }
+                counted = sum;
+            } catch (Api.Unreachable restarting) {
+                // The service is being restarted (./run-local restarts one that exits): the last figure stands.
             }
-            long searchable = api.searchHits(runWord);
+            try {
+                searchable = api.searchHits(runWord);
+            } catch (Api.Unreachable restarting) {
+                // As above.
+            }
             progress(published.get(), counted, searchable);
             if (!loading && counted == settings.blogs() && searchable == settings.blogs()) {
                 convergedAt = System.nanoTime();
