@@ -94,6 +94,7 @@ public class RelayEngine {
     void stop(@Observes ShutdownEvent shutdown) {
         shuttingDown.countDown();
         if (kafkaFailed) {
+            // Closing the engine would wait on the unreachable Kafka too; nothing is left to commit.
             return;
         }
         status = EngineStatus.stopped("shutting down");
