@@ -7,12 +7,14 @@ import java.lang.reflect.Proxy;
 import java.util.function.Supplier;
 
 import dev.outbox.testsupport.kafka.KafkaServer;
+import dev.outbox.testsupport.opensearch.EmbeddedOpenSearch;
+import dev.outbox.testsupport.opensearch.OpenSearchServer;
 import dev.outbox.testsupport.postgres.PostgresServer;
 
 /**
- * One PostgreSQL and one Kafka per test JVM, started on first use (each on its own, so both can start at once) and
- * closed when the JVM exits, so a module pays their start-up once however many test classes use them. A test that
- * stops or kills one must start it again.
+ * One PostgreSQL, one Kafka and one OpenSearch per test JVM, started on first use (each on its own, so they can start
+ * at once) and closed when the JVM exits, so a module pays their start-up once however many test classes use them. A
+ * test that stops or kills one must start it again.
  * <p>
  * Quarkus loads this module again in a class loader of its own for every application it starts in a test JVM, which
  * would give each its own servers. So the servers are owned by this class as the system class loader has it, and a
@@ -23,6 +25,8 @@ public final class SharedInfrastructure {
 
     private static final Shared<PostgresServer> POSTGRES = new Shared<>(() -> Infrastructure.selected().startPostgres());
     private static final Shared<KafkaServer> KAFKA = new Shared<>(() -> Infrastructure.selected().startKafka());
+    /* Embedded whatever the infrastructure chosen: no OpenSearch container image is pinned or proven here yet. */
+    private static final Shared<OpenSearchServer> OPENSEARCH = new Shared<>(() -> new EmbeddedOpenSearch().start());
 
     private SharedInfrastructure() {
     }
@@ -33,6 +37,10 @@ public final class SharedInfrastructure {
 
     public static KafkaServer kafka() {
         return jvmWide(KafkaServer.class, "kafka", KAFKA);
+    }
+
+    public static OpenSearchServer openSearch() {
+        return jvmWide(OpenSearchServer.class, "openSearch", OPENSEARCH);
     }
 
     private static <T extends AutoCloseable> T jvmWide(Class<T> type, String accessor, Shared<T> local) {

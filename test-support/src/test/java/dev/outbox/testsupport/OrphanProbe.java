@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.util.stream.Collectors;
 
 import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
+import dev.outbox.testsupport.opensearch.EmbeddedOpenSearch;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
 
 /**
- * Run by {@link NoOrphanProcessesIT} in a JVM of its own: starts both servers, prints the pids of every process it
- * started and waits to be killed.
+ * Run by {@link NoOrphanProcessesIT} in a JVM of its own: starts the three servers, prints OpenSearch's URL and the
+ * pids of every process it started, and waits to be killed.
  */
 public final class OrphanProbe {
 
     static final String READY = "started:";
+    static final String OPENSEARCH = "opensearch:";
 
     private OrphanProbe() {
     }
@@ -20,6 +22,7 @@ public final class OrphanProbe {
     public static void main(String[] args) throws IOException {
         new EmbeddedPostgresServer().start();
         new EmbeddedKafkaBroker().start();
+        System.out.println(OPENSEARCH + new EmbeddedOpenSearch().start().url());
         System.out.println(READY + ProcessHandle.current().descendants()
                 .map(process -> Long.toString(process.pid()))
                 .collect(Collectors.joining(" ")));
