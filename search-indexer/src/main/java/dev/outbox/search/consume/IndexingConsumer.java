@@ -24,13 +24,15 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The Kafka adapter of the search consumer group: {@link GroupConsumer} polls, dead-letters poison events and
- * commits offsets after each batch is in the index. A partition starts where the index says it stopped, not
- * where the group's offsets say: an index restored from a backup, or deleted, is brought up to date from the
- * topic instead of silently missing blogs. A member that cannot go on makes the process exit non-zero, for compose
+ * commits offsets after each batch is in the index. With Lucene a partition starts where the index says it stopped,
+ * not where the group's offsets say: an index restored from a backup, or deleted, is brought up to date from the
+ * topic instead of silently missing blogs. An OpenSearch index keeps no offsets (members share it), so there the
+ * group's committed offsets apply. A member that cannot go on makes the process exit non-zero, for compose
  * or {@code ./run-local} to restart it.
  */
 @ApplicationScoped
@@ -71,17 +73,24 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
         return index.apply(changes, nextOffsets);
     }
 
-    /** Lucene refuses a document it can never index with IllegalArgumentException; I/O failures may pass. */
+    /** The backend tells: each refuses a document it can never index in its own way. */
     @Override
     public boolean isTransient(Exception failure) {
-        return !(failure instanceof IllegalArgumentException);
+        return index.isTransient(failure);
     }
 
-    /** A partition the index has never seen is read from its first offset. */
+    /**
+     * A partition an offset-keeping index has never seen is read from its first offset; with an index that keeps
+     * none, every partition starts at the group's committed offset.
+     */
     @Override
     public Map<TopicPartition, Long> startingOffsets(Collection<TopicPartition> assigned) {
         try {
-            Map<TopicPartition, Long> indexed = index.positions();
+            Optional<Map<TopicPartition, Long>> recorded = index.positions();
+            if (recorded.isEmpty()) {
+                return Map.of();
+            }
+            Map<TopicPartition, Long> indexed = recorded.get();
             Map<TopicPartition, Long> starts = new HashMap<>();
             assigned.forEach(partition -> starts.put(partition, indexed.getOrDefault(partition, 0L)));
             return starts;

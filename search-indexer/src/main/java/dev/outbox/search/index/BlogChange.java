@@ -6,6 +6,7 @@ import org.apache.lucene.index.IndexWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -51,6 +52,11 @@ public record BlogChange(UUID eventId, Kind kind, long blogId, long authorId, lo
             }
         }
         return new BlogChange(id, kind, blogId, authorId, version, event.text("title"), event.text("body"), tags);
+    }
+
+    /** How every backend stores and matches a tag: case and surrounding blanks do not count. */
+    static String normalizedTag(String tag) {
+        return tag.strip().toLowerCase(Locale.ROOT);
     }
 
     public boolean isDeletion() {

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -70,15 +71,19 @@ public class LiveIndex {
         }
     }
 
-    public Map<TopicPartition, Long> positions() throws IOException {
+    public Optional<Map<TopicPartition, Long>> positions() throws IOException {
         return current.positions();
+    }
+
+    public boolean isTransient(Exception failure) {
+        return current.isTransient(failure);
     }
 
     public SearchResults search(SearchRequest request) throws IOException {
         try {
             return current.search(request);
         } catch (AlreadyClosedException e) {
-            // A swap closed the index under this query; the new one answers instead.
+            // A swap closed (Lucene) or deleted (OpenSearch) the index under this query; the new one answers instead.
             return current.search(request);
         }
     }

@@ -10,8 +10,6 @@ import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
-import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
@@ -31,8 +29,6 @@ import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
-import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
-import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.apache.lucene.store.FSDirectory;
 
 import java.io.IOException;
@@ -42,8 +38,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -55,8 +51,8 @@ import java.util.Set;
  */
 final class LuceneSearchIndex implements SearchIndex {
 
-    static final String TITLE = "title";
-    static final String BODY = "body";
+    static final String TITLE = Highlights.TITLE;
+    static final String BODY = Highlights.BODY;
     private static final String ID = "id";
     private static final String BLOG_ID = "blog_id";
     private static final String NEWEST_FIRST = "blog_order";
@@ -67,13 +63,11 @@ final class LuceneSearchIndex implements SearchIndex {
     private static final String LIVE = "live";
     private static final String DELETED = "deleted";
     private static final String OFFSET_KEY = "kafka.offset:";
-    private static final int SNIPPET_LENGTH = 10_000;
     /** Hits are counted exactly up to here, then reported as "at least" (Elasticsearch's default too). */
     static final int EXACT_TOTAL_UP_TO = 10_000;
     private static final Sort NEWEST_FIRST_SORT = new Sort(new SortField(NEWEST_FIRST, SortField.Type.LONG, true));
     private static final Query LIVE_ONLY = new TermQuery(new Term(STATE, LIVE));
-    /** Stored for display and highlighting; offsets in the postings let the highlighter skip re-analysis. */
-    private static final FieldType TEXT_WITH_OFFSETS = textWithOffsets();
+    private static final FieldType TEXT_WITH_OFFSETS = Highlights.TEXT_WITH_OFFSETS;
 
     private final Path path;
     private final Analyzer analyzer = new EnglishAnalyzer();
@@ -123,7 +117,7 @@ final class LuceneSearchIndex implements SearchIndex {
     }
 
     @Override
-    public Map<TopicPartition, Long> positions() {
+    public Optional<Map<TopicPartition, Long>> positions() {
         Map<TopicPartition, Long> positions = new HashMap<>();
         for (Map.Entry<String, String> entry : committedData().entrySet()) {
             if (entry.getKey().startsWith(OFFSET_KEY)) {
@@ -133,7 +127,7 @@ final class LuceneSearchIndex implements SearchIndex {
                         Integer.parseInt(partition.substring(dash + 1))), Long.parseLong(entry.getValue()));
             }
         }
-        return positions;
+        return Optional.of(positions);
     }
 
     @Override
@@ -147,7 +141,7 @@ final class LuceneSearchIndex implements SearchIndex {
             query.add(new TermQuery(new Term(AUTHOR, request.authorId().toString())), BooleanClause.Occur.FILTER);
         }
         if (request.tag() != null) {
-            query.add(new TermQuery(new Term(TAG, normalizedTag(request.tag()))), BooleanClause.Occur.FILTER);
+            query.add(new TermQuery(new Term(TAG, BlogChange.normalizedTag(request.tag()))), BooleanClause.Occur.FILTER);
         }
         int window = request.window();
         IndexSearcher searcher = searchers.acquire();
@@ -158,7 +152,9 @@ final class LuceneSearchIndex implements SearchIndex {
                     EXACT_TOTAL_UP_TO));
             int from = Math.min((request.page() - 1) * request.size(), top.scoreDocs.length);
             ScoreDoc[] page = Arrays.copyOfRange(top.scoreDocs, from, top.scoreDocs.length);
-            return new SearchResults(top.totalHits.value, top.totalHits.relation == TotalHits.Relation.EQUAL_TO,
+            boolean exact = top.totalHits.relation == TotalHits.Relation.EQUAL_TO;
+            // Past the threshold Lucene reports how far it happened to count; "at least 10,000" is what is known.
+            return new SearchResults(exact ? top.totalHits.value : EXACT_TOTAL_UP_TO, exact,
                     hits(searcher, text, page, byRelevance));
         } catch (IndexSearcher.TooManyClauses e) {
             // What UserQueries lets through stays under the limit; this keeps a future gap a 400, not a 500.
@@ -167,6 +163,12 @@ final class LuceneSearchIndex implements SearchIndex {
         } finally {
             searchers.release(searcher);
         }
+    }
+
+    /** Lucene refuses a document it can never index with IllegalArgumentException; I/O failures may pass. */
+    @Override
+    public boolean isTransient(Exception failure) {
+        return !(failure instanceof IllegalArgumentException);
     }
 
     @Override
@@ -201,14 +203,8 @@ final class LuceneSearchIndex implements SearchIndex {
         if (page.length == 0) {
             return List.of();
         }
-        UnifiedHighlighter highlighter = UnifiedHighlighter.builder(searcher, analyzer)
-                .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
-                .withMaxLength(SNIPPET_LENGTH)
-                .withMaxNoHighlightPassages(1)
-                .build();
         int[] docIds = Arrays.stream(page).mapToInt(hit -> hit.doc).toArray();
-        Map<String, String[]> highlights = highlighter.highlightFields(new String[] {TITLE, BODY}, text, docIds,
-                new int[] {1, 2});
+        Map<String, String[]> highlights = Highlights.of(searcher, analyzer, text, docIds);
         StoredFields stored = searcher.storedFields();
         List<SearchResults.Hit> hits = new ArrayList<>(page.length);
         for (int i = 0; i < page.length; i++) {
@@ -249,15 +245,11 @@ final class LuceneSearchIndex implements SearchIndex {
         doc.add(new StringField(STATE, LIVE, Field.Store.NO));
         doc.add(new StringField(AUTHOR, Long.toString(change.authorId()), Field.Store.YES));
         for (String tag : change.tags()) {
-            doc.add(new StringField(TAG, normalizedTag(tag), Field.Store.YES));
+            doc.add(new StringField(TAG, BlogChange.normalizedTag(tag), Field.Store.YES));
         }
         doc.add(new Field(TITLE, change.title(), TEXT_WITH_OFFSETS));
         doc.add(new Field(BODY, change.body(), TEXT_WITH_OFFSETS));
         return doc;
-    }
-
-    private static String normalizedTag(String tag) {
-        return tag.strip().toLowerCase(Locale.ROOT);
     }
 
     /** Offsets only move forward: a batch redelivered after a rebuild must not take them back. */
@@ -277,10 +269,4 @@ final class LuceneSearchIndex implements SearchIndex {
         return data;
     }
 
-    private static FieldType textWithOffsets() {
-        FieldType type = new FieldType(TextField.TYPE_STORED);
-        type.setIndexOptions(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS_AND_OFFSETS);
-        type.freeze();
-        return type;
-    }
 }

@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.util.List;
@@ -41,16 +40,20 @@ public class IndexResource {
     @Inject
     OperatorToken operator;
 
-    /** The live index: its generation, live blogs, and the next offset it will apply per partition. */
+    /**
+     * The live index: its generation, live blogs, and the next offset it will apply per partition (null for an index
+     * that keeps no offsets: then the group's committed offsets, as {@code kafka-consumer-groups} shows them).
+     */
     public record IndexState(String generation, long documents, Map<String, Long> positions, RebuildStatus rebuild) {
     }
 
     @GET
     public IndexState state() throws IOException {
-        Map<String, Long> positions = new TreeMap<>();
-        for (Map.Entry<TopicPartition, Long> position : live.positions().entrySet()) {
-            positions.put(position.getKey().toString(), position.getValue());
-        }
+        Map<String, Long> positions = live.positions().map(recorded -> {
+            Map<String, Long> byName = new TreeMap<>();
+            recorded.forEach((partition, offset) -> byName.put(partition.toString(), offset));
+            return byName;
+        }).orElse(null);
         return new IndexState(live.name(), live.documents(), positions, rebuild.status());
     }
 

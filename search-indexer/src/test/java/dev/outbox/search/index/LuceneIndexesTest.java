@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static dev.outbox.search.index.LuceneSearchIndexTest.published;
+import static dev.outbox.search.index.SearchIndexContract.published;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Generations on disk: a fresh index becomes live only through CURRENT, and leftovers are cleared at start. */
