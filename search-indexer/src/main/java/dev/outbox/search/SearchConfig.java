@@ -28,9 +28,15 @@ public interface SearchConfig {
      */
     Optional<String> instanceId();
 
-    /** Holds the index generations; only this process may use it. */
+    /** Where the index lives: {@code lucene} on local disk (one member per group) or {@code opensearch} (shared). */
+    @WithDefault("lucene")
+    Backend backend();
+
+    /** With the Lucene backend, holds the index generations; only this process may use it. */
     @WithDefault("data/search-index")
     Path indexDir();
+
+    OpenSearch opensearch();
 
     /** The longest wait between two attempts to apply a batch while the index cannot be written. */
     @WithDefault("30s")
@@ -41,6 +47,23 @@ public interface SearchConfig {
     Map<String, String> consumer();
 
     Map<String, String> producer();
+
+    enum Backend { LUCENE, OPENSEARCH }
+
+    /** The cluster of the OpenSearch backend. */
+    interface OpenSearch {
+
+        /** Its REST API, like {@code https://search.internal:9200}; required with {@code search.backend=opensearch}. */
+        Optional<String> url();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** Names the live generation ({@code <alias>-000001}, ...), which a rebuild moves. */
+        @WithDefault("blogs")
+        String alias();
+    }
 
     interface Operator {
 

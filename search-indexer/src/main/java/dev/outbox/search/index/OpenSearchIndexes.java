@@ -1,0 +1,184 @@
+package dev.outbox.search.index;
+
+import org.apache.hc.client5.http.auth.AuthScope;
+import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.core5.http.HttpHost;
+import org.jboss.logging.Logger;
+import org.opensearch.client.json.jackson.JacksonJsonpMapper;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.mapping.DynamicMapping;
+import org.opensearch.client.opensearch._types.mapping.TypeMapping;
+import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * OpenSearch indexes as numbered generations ({@code blogs-000001}, ...) behind an alias ({@code blogs}) that names
+ * the live one. A rebuild fills a new generation and moves the alias in one {@code _aliases} request, atomic in
+ * OpenSearch: every query and write through the alias sees the old index or the new one, never neither.
+ */
+public final class OpenSearchIndexes implements SearchIndexes, Closeable {
+
+    private static final Logger LOG = Logger.getLogger(OpenSearchIndexes.class);
+    private static final String ALREADY_EXISTS = "resource_already_exists_exception";
+
+    private final OpenSearchTransport transport;
+    private final OpenSearchClient client;
+    private final String url;
+    private final String alias;
+
+    private OpenSearchIndexes(OpenSearchTransport transport, String url, String alias) {
+        this.transport = transport;
+        this.client = new OpenSearchClient(transport);
+        this.url = url;
+        this.alias = alias;
+    }
+
+    /** A client for the cluster at {@code url} (credentials, when given, sent with every request). */
+    public static OpenSearchIndexes connect(String url, Optional<String> username, Optional<String> password,
+                                            String alias) {
+        HttpHost host;
+        try {
+            host = HttpHost.create(new URI(url));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("search.opensearch.url is not a URL: " + url, e);
+        }
+        BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+        username.ifPresent(user -> credentials.setCredentials(new AuthScope(host),
+                new UsernamePasswordCredentials(user, password.orElse("").toCharArray())));
+        OpenSearchTransport transport = ApacheHttpClient5TransportBuilder.builder(host)
+                .setMapper(new JacksonJsonpMapper())
+                .setHttpClientConfigCallback(http -> http.setDefaultCredentialsProvider(credentials))
+                .build();
+        return new OpenSearchIndexes(transport, url.replaceAll("/+$", ""), alias);
+    }
+
+    /** The generation the alias names; created with the alias when there is none, by whichever member comes first. */
+    @Override
+    public SearchIndex openLive() throws IOException {
+        Optional<String> live = aliasTarget();
+        if (live.isEmpty()) {
+            String first = generationName(1);
+            create(first);
+            // Idempotent: two members starting at once both add the alias to the same first generation.
+            client.indices().updateAliases(update -> update.actions(action -> action.add(add -> add.index(first)
+                    .alias(alias))));
+            live = aliasTarget();
+        }
+        String generation = live.orElseThrow(() -> new IOException("Alias " + alias + " names no index"));
+        return new OpenSearchSearchIndex(client, url, generation, alias, this::liveGenerationOrUnknown);
+    }
+
+    @Override
+    public SearchIndex createFresh() throws IOException {
+        String fresh = generationName(highestGeneration() + 1);
+        create(fresh);
+        return new OpenSearchSearchIndex(client, url, fresh, fresh, this::liveGenerationOrUnknown);
+    }
+
+    /** Removes the alias from the generation it names and adds it to {@code fresh}, in one atomic request. */
+    @Override
+    public void makeLive(SearchIndex fresh) throws IOException {
+        OpenSearchSearchIndex index = openSearch(fresh);
+        Optional<String> old = aliasTarget();
+        client.indices().updateAliases(update -> {
+            old.ifPresent(name -> update.actions(action -> action.remove(remove -> remove.index(name).alias(alias))));
+            return update.actions(action -> action.add(add -> add.index(index.generation()).alias(alias)));
+        });
+        index.followAlias(alias);
+    }
+
+    /** Deletes the generation, unless the alias names it (another member's rebuild may have made it live again). */
+    @Override
+    public void discard(SearchIndex index) throws IOException {
+        String generation = openSearch(index).generation();
+        index.close();
+        if (aliasTarget().filter(generation::equals).isPresent()) {
+            LOG.warnf("Not deleting %s: alias %s names it", generation, alias);
+            return;
+        }
+        try {
+            client.indices().delete(delete -> delete.index(generation));
+        } catch (OpenSearchException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        transport.close();
+    }
+
+    private void create(String generation) throws IOException {
+        try {
+            client.indices().create(create -> create.index(generation)
+                    // One shard: a blog corpus fits one easily, and BM25's statistics are then the whole index's, as
+                    // with Lucene (several shards score each on its own share). Scale queries out with replicas.
+                    .settings(settings -> settings.numberOfShards("1"))
+                    .mappings(mapping()));
+            LOG.infof("Created OpenSearch index %s", generation);
+        } catch (OpenSearchException e) {
+            if (!ALREADY_EXISTS.equals(e.error().type())) {
+                throw e;
+            }
+        }
+    }
+
+    /** Strict: a field no one declared is a bug, refused rather than guessed. */
+    private static TypeMapping mapping() {
+        return TypeMapping.of(m -> m.dynamic(DynamicMapping.Strict)
+                .properties(OpenSearchSearchIndex.BLOG_ID, p -> p.long_(l -> l))
+                .properties(OpenSearchSearchIndex.VERSION, p -> p.long_(l -> l))
+                .properties(OpenSearchSearchIndex.STATE, p -> p.keyword(k -> k))
+                .properties(OpenSearchSearchIndex.AUTHOR, p -> p.keyword(k -> k))
+                .properties(OpenSearchSearchIndex.TAGS, p -> p.keyword(k -> k))
+                .properties(Highlights.TITLE, p -> p.text(t -> t.analyzer("english")))
+                .properties(Highlights.BODY, p -> p.text(t -> t.analyzer("english"))));
+    }
+
+    private Optional<String> aliasTarget() throws IOException {
+        if (!client.indices().existsAlias(exists -> exists.name(alias)).value()) {
+            return Optional.empty();
+        }
+        return client.indices().getAlias(get -> get.name(alias)).result().keySet().stream().findFirst();
+    }
+
+    private String liveGenerationOrUnknown() {
+        try {
+            return aliasTarget().orElse("(no index behind " + alias + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private int highestGeneration() throws IOException {
+        List<String> names = List.copyOf(client.indices().get(get -> get.index(alias + "-*")
+                .allowNoIndices(true).ignoreUnavailable(true)).result().keySet());
+        return names.stream()
+                .filter(name -> name.matches(alias + "-\\d{6}"))
+                .mapToInt(name -> Integer.parseInt(name.substring(alias.length() + 1)))
+                .max().orElse(0);
+    }
+
+    private String generationName(int number) {
+        return alias + "-%06d".formatted(number);
+    }
+
+    private static OpenSearchSearchIndex openSearch(SearchIndex index) {
+        if (index instanceof OpenSearchSearchIndex openSearch) {
+            return openSearch;
+        }
+        throw new IllegalArgumentException("Not an OpenSearch index: " + index.location());
+    }
+}

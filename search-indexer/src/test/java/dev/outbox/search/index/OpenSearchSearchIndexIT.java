@@ -1,0 +1,184 @@
+package dev.outbox.search.index;
+
+import dev.outbox.testsupport.SharedInfrastructure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The search contract on a real OpenSearch 2.19 node (one per test JVM), each test on generations behind an alias of
+ * its own; and what only this backend does: answers compared with Lucene's for the same blogs, generations behind an
+ * alias, and failures told apart by what OpenSearch answers per document.
+ */
+class OpenSearchSearchIndexIT extends SearchIndexContract {
+
+    private static final AtomicInteger ALIASES = new AtomicInteger();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static String url;
+    private static OpenSearchIndexes indexes;
+    private static String alias;
+
+    @TempDir
+    Path luceneDirectory;
+
+    @BeforeAll
+    static void connect() {
+        url = SharedInfrastructure.openSearch().url();
+    }
+
+    @AfterAll
+    static void disconnect() throws IOException {
+        if (indexes != null) {
+            indexes.close();
+        }
+    }
+
+    @Override
+    SearchIndex open() throws IOException {
+        if (indexes != null) {
+            indexes.close();
+        }
+        alias = "contract-" + ALIASES.incrementAndGet();
+        indexes = OpenSearchIndexes.connect(url, Optional.empty(), Optional.empty(), alias);
+        return indexes.openLive();
+    }
+
+    @Override
+    void discard(SearchIndex index) throws IOException {
+        index.close();
+        send("DELETE", "/" + alias + "-*");
+    }
+
+    @Test
+    void answersEveryQueryExactlyLikeTheLuceneIndex() throws IOException {
+        List<BlogChange> blogs = corpus();
+        index.apply(blogs, Map.of());
+        try (LuceneSearchIndex lucene = new LuceneSearchIndex(luceneDirectory)) {
+            lucene.apply(blogs, Map.of());
+            List<SearchRequest> requests = new ArrayList<>();
+            for (String text : List.of("", "kafka", "outbox consumer", "kafka OR lucene", "\"consumer group\"",
+                    "title:partition", "body:replay -kafka", "stream*", "offest~1", "kafka^2 outbox", "commit",
+                    "(index OR topic) AND NOT broker", "\"the outbox\"", "postgres")) {
+                requests.add(new SearchRequest(text, null, null, 1, 10));
+                requests.add(new SearchRequest(text, null, null, 2, 7));
+                requests.add(new SearchRequest(text, 3L, null, 1, 20));
+                requests.add(new SearchRequest(text, null, "Ops", 1, 20));
+            }
+            for (SearchRequest request : requests) {
+                SearchResults expected = lucene.search(request);
+                SearchResults actual = index.search(request);
+                assertThat(withoutScores(actual)).as("%s", request).isEqualTo(withoutScores(expected));
+                if (!expected.hits().isEmpty() && request.text() != null && !request.text().isBlank()) {
+                    assertThat(actual.hits().get(0).score()).as("%s", request).isPositive();
+                }
+            }
+        }
+    }
+
+    @Test
+    void theAliasNamesTheLiveGenerationAndARebuildMovesItAtOnce() throws IOException {
+        assertThat(index.name()).isEqualTo(alias + "-000001");
+        apply(published(1, 7, 1, "Old generation", "first words"));
+
+        SearchIndex fresh = indexes.createFresh();
+        assertThat(fresh.name()).isEqualTo(alias + "-000002");
+        fresh.apply(List.of(published(1, 7, 1, "New generation", "second words")), Map.of());
+        assertThat(blogIds("second")).as("not live yet").isEmpty();
+
+        indexes.makeLive(fresh);
+
+        assertThat(aliasTargets()).containsExactly(alias + "-000002");
+        assertThat(blogIds("second")).as("the old live index follows the alias").containsExactly(1L);
+        indexes.discard(index);
+        assertThat(send("GET", "/" + alias + "-000001").statusCode()).isEqualTo(404);
+        index = fresh;
+        assertThat(fresh.name()).isEqualTo(alias + "-000002");
+        assertThat(indexes.openLive().name()).as("after a restart").isEqualTo(alias + "-000002");
+        assertThat(index.positions()).as("the group's offsets count").isEmpty();
+    }
+
+    @Test
+    void aClosedIndexIsATransientFailureAndTheRetriedBatchApplies() throws IOException {
+        apply(published(1, 7, 1, "Before", "first words"));
+        List<BlogChange> batch = List.of(updated(1, 7, 2, "After", "second words"), published(2, 7, 1, "New", "more"));
+        assertThat(send("POST", "/" + index.name() + "/_close").statusCode()).isEqualTo(200);
+
+        Throwable failure = catchThrowable(() -> index.apply(batch, Map.of()));
+
+        assertThat(failure).isInstanceOf(Exception.class);
+        assertThat(index.isTransient((Exception) failure)).isTrue();
+        assertThat(send("POST", "/" + index.name() + "/_open?wait_for_active_shards=1").statusCode()).isEqualTo(200);
+        var retried = index.apply(batch, Map.of());
+        assertThat(retried.applied()).isEqualTo(2);
+        assertThat(blogIds("second")).containsExactly(1L);
+    }
+
+    /** Blogs of a small vocabulary, so that queries match many and ranking, paging and filters all count. */
+    private static List<BlogChange> corpus() {
+        String[] words = {"kafka", "outbox", "consumer", "group", "partition", "lucene", "index", "topic", "broker",
+                "offset", "commit", "replay", "stream", "streaming", "postgres", "the", "of", "search", "event"};
+        Random random = new Random(14);
+        List<BlogChange> blogs = new ArrayList<>();
+        for (long blog = 1; blog <= 120; blog++) {
+            StringBuilder title = new StringBuilder();
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < 2 + random.nextInt(4); i++) {
+                title.append(i == 0 ? "" : " ").append(words[random.nextInt(words.length)]);
+            }
+            for (int i = 0; i < 10 + random.nextInt(60); i++) {
+                body.append(i == 0 ? "" : " ").append(words[random.nextInt(words.length)]);
+            }
+            List<String> tags = blog % 4 == 0 ? List.of("ops", "Kafka") : List.of("dev");
+            blogs.add(new BlogChange(UUID.randomUUID(), BlogChange.Kind.PUBLISHED, blog, 1 + blog % 5, 1,
+                    title.toString(), body.toString(), tags));
+        }
+        return blogs;
+    }
+
+    /** Scores are the engines' own floats; what users see of them is the order, compared with the rest. */
+    private static SearchResults withoutScores(SearchResults results) {
+        return new SearchResults(results.totalHits(), results.totalHitsExact(), results.hits().stream()
+                .map(hit -> new SearchResults.Hit(hit.blogId(), hit.authorId(), hit.version(), hit.title(), hit.tags(),
+                        null, hit.titleHighlight(), hit.bodyHighlight()))
+                .toList());
+    }
+
+    private List<String> aliasTargets() throws IOException {
+        String body = send("GET", "/_alias/" + alias).body();
+        List<String> targets = new ArrayList<>();
+        for (String generation : List.of(alias + "-000001", alias + "-000002")) {
+            if (body.contains("\"" + generation + "\"")) {
+                targets.add(generation);
+            }
+        }
+        return targets;
+    }
+
+    private static HttpResponse<String> send(String method, String path) throws IOException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).method(method,
+                    HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+}
