@@ -13,6 +13,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 import dev.outbox.testsupport.kafka.KafkaServer;
+import dev.outbox.testsupport.opensearch.OpenSearchServer;
 import dev.outbox.testsupport.postgres.PostgresServer;
 
 class SharedInfrastructureIT {
@@ -21,12 +22,14 @@ class SharedInfrastructureIT {
     void eachServerIsStartedOncePerJvm() {
         assertSame(SharedInfrastructure.postgres(), SharedInfrastructure.postgres());
         assertSame(SharedInfrastructure.kafka(), SharedInfrastructure.kafka());
+        assertSame(SharedInfrastructure.openSearch(), SharedInfrastructure.openSearch());
     }
 
     @Test
     void copiesOfThisModuleInOtherClassLoadersShareTheSameServers() throws Exception {
         PostgresServer postgres = SharedInfrastructure.postgres();
         KafkaServer kafka = SharedInfrastructure.kafka();
+        OpenSearchServer openSearch = SharedInfrastructure.openSearch();
 
         // What Quarkus does for each application it starts: this module loaded again, isolated from this copy.
         try (URLClassLoader isolated = new URLClassLoader(classPath(), ClassLoader.getPlatformClassLoader())) {
@@ -35,11 +38,14 @@ class SharedInfrastructureIT {
 
             Object otherPostgres = copy.getMethod("postgres").invoke(null);
             Object otherKafka = copy.getMethod("kafka").invoke(null);
+            Object otherOpenSearch = copy.getMethod("openSearch").invoke(null);
 
             assertEquals(postgres.port(), call(otherPostgres, "port"));
             assertEquals(postgres.jdbcUrl(), call(otherPostgres, "jdbcUrl"));
             assertEquals(true, call(otherPostgres, "isRunning"));
             assertEquals(kafka.bootstrapServers(), call(otherKafka, "bootstrapServers"));
+            assertEquals(openSearch.url(), call(otherOpenSearch, "url"));
+            assertEquals(true, call(otherOpenSearch, "isRunning"));
         }
     }
 
