@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * OpenSearch indexes as numbered generations ({@code blogs-000001}, ...) behind an alias ({@code blogs}) that names
@@ -68,7 +69,7 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
         Optional<String> live = aliasTarget();
         if (live.isEmpty()) {
             String first = generationName(1);
-            create(first);
+            create(first, true);
             // Idempotent: two members starting at once both add the alias to the same first generation.
             client.indices().updateAliases(update -> update.actions(action -> action.add(add -> add.index(first)
                     .alias(alias))));
@@ -81,17 +82,17 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     @Override
     public SearchIndex createFresh() throws IOException {
         String fresh = generationName(highestGeneration() + 1);
-        create(fresh);
+        create(fresh, false);
         return new OpenSearchSearchIndex(client, url, fresh, fresh, this::liveGenerationOrUnknown);
     }
 
-    /** Removes the alias from the generation it names and adds it to {@code fresh}, in one atomic request. */
+    /** Removes the alias from the generations it names and adds it to {@code fresh}, in one atomic request. */
     @Override
     public void makeLive(SearchIndex fresh) throws IOException {
         OpenSearchSearchIndex index = openSearch(fresh);
-        Optional<String> old = aliasTarget();
+        Set<String> old = aliasTargets();
         client.indices().updateAliases(update -> {
-            old.ifPresent(name -> update.actions(action -> action.remove(remove -> remove.index(name).alias(alias))));
+            old.forEach(name -> update.actions(action -> action.remove(remove -> remove.index(name).alias(alias))));
             return update.actions(action -> action.add(add -> add.index(index.generation()).alias(alias)));
         });
         index.followAlias(alias);
@@ -102,7 +103,7 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     public void discard(SearchIndex index) throws IOException {
         String generation = openSearch(index).generation();
         index.close();
-        if (aliasTarget().filter(generation::equals).isPresent()) {
+        if (aliasTargets().contains(generation)) {
             LOG.warnf("Not deleting %s: alias %s names it", generation, alias);
             return;
         }
@@ -120,7 +121,11 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
         transport.close();
     }
 
-    private void create(String generation) throws IOException {
+    /**
+     * {@code mayExist} for the first generation, which members starting at once all create; a fresh one that exists
+     * is another rebuild's, still filling it.
+     */
+    private void create(String generation, boolean mayExist) throws IOException {
         try {
             client.indices().create(create -> create.index(generation)
                     // One shard: a blog corpus fits one easily, and BM25's statistics are then the whole index's, as
@@ -131,6 +136,9 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
         } catch (OpenSearchException e) {
             if (!ALREADY_EXISTS.equals(e.error().type())) {
                 throw e;
+            }
+            if (!mayExist) {
+                throw new IOException(generation + " exists already: another rebuild is filling it", e);
             }
         }
     }
@@ -148,10 +156,15 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     }
 
     private Optional<String> aliasTarget() throws IOException {
+        return aliasTargets().stream().sorted().reduce((first, second) -> second);
+    }
+
+    /** Normally one; an operator may have added the alias to more by hand. */
+    private Set<String> aliasTargets() throws IOException {
         if (!client.indices().existsAlias(exists -> exists.name(alias)).value()) {
-            return Optional.empty();
+            return Set.of();
         }
-        return client.indices().getAlias(get -> get.name(alias)).result().keySet().stream().findFirst();
+        return client.indices().getAlias(get -> get.name(alias)).result().keySet();
     }
 
     private String liveGenerationOrUnknown() {
