@@ -160,8 +160,10 @@ class DeploymentFilesTest {
             assertThat(service.get("mem_limit")).as("memory limit of %s", name).isNotNull();
             map(service.getOrDefault("environment", Map.of())).forEach((variable, value) -> {
                 if (variable.contains("PASSWORD")) {
-                    assertThat(String.valueOf(value)).as("%s of %s fails fast when unset", variable, name)
-                            .matches("\\$\\{[A-Z_]+:\\?.+}");
+                    // Fails fast when unset, or (an optional credential, such as OpenSearch's) is empty: never a
+                    // laptop password.
+                    assertThat(String.valueOf(value)).as("%s of %s fails fast when unset or is empty", variable, name)
+                            .matches("\\$\\{[A-Z_]+(:\\?.+|:-)}");
                 }
             });
             for (Object port : (List<?>) service.getOrDefault("ports", List.of())) {
