@@ -6,6 +6,8 @@ import dev.outbox.blog.problem.Problem;
 import dev.outbox.blog.problem.ProblemType;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -15,11 +17,13 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A body larger than {@code quarkus.http.limits.max-body-size} is refused with a 413 problem: one declared larger
- * before a byte of it is read, one without a declared length (chunked) as soon as it passes the limit. Quarkus
- * refuses both too, one route later and while the API reads the body, but with a bare 413.
+ * before a byte of it is read, one sent chunked (HTTP/1.1) as soon as it passes the limit. Quarkus refuses both too,
+ * one route later and while the API reads the body, but with a bare 413; it still does for an HTTP/2 body of
+ * undeclared length.
  */
 @ApplicationScoped
 public class BodySizeLimit {
@@ -44,13 +48,27 @@ public class BodySizeLimit {
 
     private void check(RoutingContext context) {
         String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared == null) {
+        if (declared != null) {
+            if (isOver(declared)) {
+                refuse(context);
+            } else {
+                context.next();
+            }
+        } else if (isChunked(context.request())) {
             undeclaredBodies.handle(context);
-        } else if (isOver(declared)) {
-            refuse(context);
         } else {
             context.next();
         }
+    }
+
+    /**
+     * HTTP/1.1's body of unknown length. Not a request without Content-Length in general: over HTTP/2 every request
+     * without a body is one, and one read here could not be read again by the API (a 500 for every GET).
+     */
+    private static boolean isChunked(HttpServerRequest request) {
+        String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+        return request.version() != HttpVersion.HTTP_2 && encoding != null
+                && encoding.toLowerCase(Locale.ROOT).contains("chunked");
     }
 
     private void overLimit(RoutingContext context) {

@@ -68,6 +68,26 @@ class PublishBlogIT {
         assertThat(response.body()).contains("\"title\":\"Sent in chunks\"").contains("\"tags\":[\"http\"]");
     }
 
+    /** HTTP/2 (Java's client upgrades to it by default) carries no Content-Length on a request without a body. */
+    @Test
+    void requestsOverHttp2AreAnsweredWithAndWithoutABody() throws Exception {
+        Author author = Api.newAuthor();
+        HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpRequest get = HttpRequest.newBuilder(base.resolve("/users/" + author.id())).GET().build();
+        HttpRequest publish = HttpRequest.newBuilder(base.resolve("/blogs"))
+                .header("Authorization", "Bearer " + author.token()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"Over h2\",\"body\":\"B\",\"tags\":[]}"))
+                .build();
+
+        http2.send(get, HttpResponse.BodyHandlers.ofString()); // the upgrade to h2c
+        HttpResponse<String> read = http2.send(get, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> written = http2.send(publish, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(read.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
+    }
+
     @Test
     void publishWritesTheBlogAndOneBlogPublishedEventInTheSameCommit() {
         Author author = Api.newAuthor();
