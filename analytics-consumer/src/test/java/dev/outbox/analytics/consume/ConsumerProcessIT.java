@@ -84,7 +84,7 @@ class ConsumerProcessIT {
      */
     @Test
     void killedWhileDrainingABacklogItResumesWithExactTotals() throws Exception {
-        publishAndDelete(3_000);
+        publishAndDelete(1_500);
         settings.put("analytics.consumer.max.poll.records", "10");
         settings.put("analytics.instance-id", group + "-1");
         try (QuarkusAppProcess consumer = start()) {

@@ -44,7 +44,7 @@ class RelayRestartIT {
     @Test
     void killedMidTransactionOfManyRowsSkipsNoneOnRestart() throws Exception {
         RelayProcess relay = world.startRelay(SMALL_BATCHES);
-        Set<String> writtenIds = ids(world.database.publishInOneTransaction("42", 3_000));
+        Set<String> writtenIds = ids(world.database.publishInOneTransaction("42", 1_500));
 
         List<ConsumerRecord<String, String>> records = killMidStreamAndRestart(relay, writtenIds);
 
@@ -55,7 +55,7 @@ class RelayRestartIT {
     @Test
     void killedWhileDrainingManySmallTransactionsLosesNothing() throws Exception {
         RelayProcess relay = world.startRelay(SMALL_BATCHES);
-        Set<String> writtenIds = ids(world.database.publish(List.of("1", "2", "3", "4", "5"), 600));
+        Set<String> writtenIds = ids(world.database.publish(List.of("1", "2", "3", "4", "5"), 300));
 
         List<ConsumerRecord<String, String>> records = killMidStreamAndRestart(relay, writtenIds);
 
