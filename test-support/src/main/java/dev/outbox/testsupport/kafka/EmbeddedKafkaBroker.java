@@ -2,15 +2,12 @@ package dev.outbox.testsupport.kafka;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +25,7 @@ import org.awaitility.core.ConditionFactory;
 
 import dev.outbox.testsupport.process.ChildProcess;
 import dev.outbox.testsupport.process.LoopbackPorts;
+import dev.outbox.testsupport.process.RecordedClasspath;
 import dev.outbox.testsupport.process.WorkDirectory;
 
 /**
@@ -258,35 +256,12 @@ public final class EmbeddedKafkaBroker implements KafkaServer {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
         command.add("-cp");
-        command.add(brokerClasspath());
+        // This module's runtime classpath: the broker is an optional dependency, off the classpath of the modules
+        // under test.
+        command.add(RecordedClasspath.of(EmbeddedKafkaBroker.class, CLASSPATH_RESOURCE, BrokerMain.class.getName(),
+                "test-support"));
         command.add(mainClass);
         command.addAll(Arrays.asList(args));
         return command;
-    }
-
-    /**
-     * This module's runtime classpath, recorded at build time (see its pom), plus this module itself. The modules
-     * under test do not have the broker on their classpath: it is an optional dependency here.
-     */
-    private static String brokerClasspath() {
-        List<String> entries = new ArrayList<>();
-        try (InputStream in = EmbeddedKafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(CLASSPATH_RESOURCE + " is missing: rebuild test-support");
-            }
-            for (String entry : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(File.pathSeparator)) {
-                if (!Files.exists(Path.of(entry))) {
-                    throw new IllegalStateException("Broker classpath entry " + entry
-                            + " is gone from the local Maven repository: rebuild test-support");
-                }
-                entries.add(entry);
-            }
-            entries.add(Path.of(BrokerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        return String.join(File.pathSeparator, entries);
     }
 }

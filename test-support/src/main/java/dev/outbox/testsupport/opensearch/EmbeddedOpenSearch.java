@@ -2,17 +2,11 @@ package dev.outbox.testsupport.opensearch;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +14,7 @@ import java.util.List;
 
 import dev.outbox.testsupport.process.ChildProcess;
 import dev.outbox.testsupport.process.LoopbackPorts;
+import dev.outbox.testsupport.process.RecordedClasspath;
 import dev.outbox.testsupport.process.WorkDirectory;
 
 /**
@@ -148,40 +143,14 @@ public final class EmbeddedOpenSearch implements OpenSearchServer {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
         command.add("-cp");
-        command.add(nodeClasspath());
+        // opensearch-node is a dependency here without its own: OpenSearch's Lucene, Netty and Jackson stay off the
+        // classpath of the tests.
+        command.add(RecordedClasspath.of(EmbeddedOpenSearch.class, CLASSPATH_RESOURCE, MAIN_CLASS, "opensearch-node"));
         command.add(MAIN_CLASS);
         command.add(home.toString());
         command.add(Integer.toString(httpPort));
         command.add(Integer.toString(transportPort));
         command.add(clusterName);
         return command;
-    }
-
-    /**
-     * {@code opensearch-node}'s runtime classpath as recorded when it was built, plus that module itself. This module
-     * depends on it without its dependencies, so OpenSearch's Lucene, Netty and Jackson never reach a test's classpath.
-     */
-    private static String nodeClasspath() {
-        List<String> entries = new ArrayList<>();
-        try (InputStream in = EmbeddedOpenSearch.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(CLASSPATH_RESOURCE + " is missing: build opensearch-node");
-            }
-            for (String entry : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(File.pathSeparator)) {
-                if (!Files.exists(Path.of(entry))) {
-                    throw new IllegalStateException("OpenSearch classpath entry " + entry
-                            + " is gone from the local Maven repository: rebuild opensearch-node");
-                }
-                entries.add(entry);
-            }
-            // Loaded, not initialised: nothing of OpenSearch is linked in this JVM.
-            Class<?> main = Class.forName(MAIN_CLASS, false, EmbeddedOpenSearch.class.getClassLoader());
-            entries.add(Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (URISyntaxException | ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
-        return String.join(File.pathSeparator, entries);
     }
 }
