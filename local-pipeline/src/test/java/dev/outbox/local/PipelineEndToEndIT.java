@@ -272,9 +272,14 @@ class PipelineEndToEndIT {
         void inject(Workload workload, int moment) throws Exception;
     }
 
-    /** Runs the workload on 4 threads, injecting the fault as it passes each moment, then awaits the truth. */
+    /**
+     * Runs the workload on 4 threads, injecting the fault as it passes each moment, then awaits the truth. The writers
+     * wait at each moment until the fault before it is injected (a restart may take longer than the rest of the run),
+     * and keep writing while it is.
+     */
     private Workload.Outcome underLoad(String run, List<Integer> moments, Fault fault) throws Exception {
         Workload workload = Workload.signUp(api, run, 20);
+        workload.holdAt(moments.get(0));
         Thread load = new Thread(() -> {
             try {
                 workload.run(FAULT_RUN_OPERATIONS, 4, 13);
@@ -283,9 +288,17 @@ class PipelineEndToEndIT {
             }
         }, "workload");
         load.start();
-        for (int moment : moments) {
-            await("operation " + moment).atMost(DEADLINE).until(() -> workload.done() >= moment || !load.isAlive());
-            fault.inject(workload, moment);
+        try {
+            for (int i = 0; i < moments.size(); i++) {
+                int moment = moments.get(i);
+                await("operation " + moment).atMost(DEADLINE).until(() -> workload.done() >= moment || !load.isAlive());
+                assertThat(workload.done()).as("operations done as the fault of moment %d lands", moment)
+                        .isLessThan(FAULT_RUN_OPERATIONS);
+                workload.holdAt(i + 1 < moments.size() ? moments.get(i + 1) : Integer.MAX_VALUE);
+                fault.inject(workload, moment);
+            }
+        } finally {
+            workload.holdAt(Integer.MAX_VALUE);
         }
         load.join(DEADLINE.toMillis());
         assertThat(workload.done()).as("operations completed").isEqualTo(FAULT_RUN_OPERATIONS);

@@ -61,6 +61,9 @@ final class Workload {
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger unavailable = new AtomicInteger();
     private final AtomicInteger imports = new AtomicInteger();
+    private final Object hold = new Object();
+    /** Writers start no operation while this many are done (guarded by {@link #hold}). */
+    private int heldAt = Integer.MAX_VALUE;
 
     private Workload(Api api, List<Api.Author> authors) {
         this.api = api;
@@ -86,6 +89,26 @@ final class Workload {
     }
 
     /**
+     * Writers pause once {@code operations} are done (a few more may be in flight), until the next call moves the
+     * mark: a fault meant for that moment then lands under load however long the fault before it took, instead of
+     * after the writers have finished the run. {@code Integer.MAX_VALUE} lets them run to the end.
+     */
+    void holdAt(int operations) {
+        synchronized (hold) {
+            heldAt = operations;
+            hold.notifyAll();
+        }
+    }
+
+    private void awaitNotHeld() throws InterruptedException {
+        synchronized (hold) {
+            while (done.get() >= heldAt) {
+                hold.wait();
+            }
+        }
+    }
+
+    /**
      * Runs {@code operations} random writes (60 % publish, 25 % update, 15 % delete) on {@code threads} threads,
      * each owning every {@code threads}-th author, so no two threads write the same blog.
      */
@@ -101,6 +124,7 @@ final class Workload {
                 Random random = new Random(seed + thread);
                 workers.add(pool.submit(() -> {
                     for (int i = 0; i < share; i++) {
+                        awaitNotHeld();
                         write(mine, random);
                         done.incrementAndGet();
                     }
