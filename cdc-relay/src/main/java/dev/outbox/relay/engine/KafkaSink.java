@@ -1,6 +1,5 @@
 package dev.outbox.relay.engine;
 
-import dev.outbox.relay.lag.RelayProgress;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import org.apache.kafka.clients.producer.KafkaProducer;

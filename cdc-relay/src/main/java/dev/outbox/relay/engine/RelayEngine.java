@@ -1,6 +1,5 @@
 package dev.outbox.relay.engine;
 
-import dev.outbox.relay.lag.RelayProgress;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -11,35 +10,24 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import javax.sql.DataSource;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Runs the Debezium engine on its own thread for the life of the application. Until the engine has streamed
+ * Runs the Debezium engine on its own thread for the life of the application: the start and retry loop. What one
+ * attempt needs comes from classes of their own (the heartbeat table, the broker probe, the engine's and the
+ * producer's settings, the sink). Until the engine has streamed
  * once, a failed start (database or broker not reachable yet) is retried with backoff and shown in health.
  * Once it has streamed, an engine that stops with an error ends the process with a non-zero status: a
  * half-alive relay would hold the slot and relay nothing. The orchestrator restarts it from the committed offsets.
@@ -50,7 +38,6 @@ public class RelayEngine {
     private static final Logger LOG = Logger.getLogger(RelayEngine.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration KAFKA_ACK_TIMEOUT = Duration.ofMinutes(2);
-    private static final Duration BROKER_PROBE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     @Inject
@@ -60,7 +47,10 @@ public class RelayEngine {
     RelayProgress progress;
 
     @Inject
-    DataSource dataSource;
+    HeartbeatTable heartbeatTable;
+
+    @Inject
+    BrokerProbe broker;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -153,9 +143,9 @@ public class RelayEngine {
         boolean[] streamed = {false};
         KafkaProducer<byte[], byte[]> producer = null;
         try (OutboxRouting routing = new OutboxRouting(relay)) {
-            ensureHeartbeatTable();
-            requireBroker();
-            producer = new KafkaProducer<>(producerProperties());
+            heartbeatTable.ensureExists();
+            broker.requireReachable();
+            producer = new KafkaProducer<>(ProducerSettings.of(relay, bootstrapServers));
             int maxBatchSize = Integer.parseInt(engineProperties.getProperty("max.batch.size"));
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(engineProperties)
@@ -189,64 +179,6 @@ public class RelayEngine {
             }
         }
         return new Outcome(streamed[0], error[0]);
-    }
-
-    /**
-     * The heartbeat's target must exist before the publication. Created here when missing; where an administrator
-     * created it (a least-privilege relay user may not create tables), it is only looked up.
-     */
-    private void ensureHeartbeatTable() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement exists = connection.prepareStatement("select to_regclass(?) is not null")) {
-            exists.setString(1, relay.heartbeatTable());
-            try (ResultSet row = exists.executeQuery()) {
-                row.next();
-                if (row.getBoolean(1)) {
-                    return;
-                }
-            }
-            try (Statement create = connection.createStatement()) {
-                create.execute("create table if not exists " + relay.heartbeatTable()
-                        + " (id integer primary key, beat_at timestamptz not null)");
-            }
-        }
-    }
-
-    /**
-     * Fails within seconds when the broker is unreachable. Without it the engine's offset store would wait on
-     * Kafka indefinitely, and health could only say "starting", not why.
-     */
-    private void requireBroker() throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) BROKER_PROBE_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) BROKER_PROBE_TIMEOUT.toMillis()))) {
-            admin.describeCluster().nodes().get(BROKER_PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw brokerUnreachable("");
-        } catch (ExecutionException e) {
-            // Whichever timeout fires first, the client's own or this wait's, the operator reads the same reason.
-            throw brokerUnreachable(" (" + e.getCause().getMessage() + ")");
-        }
-    }
-
-    private IllegalStateException brokerUnreachable(String why) {
-        return new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
-                + BROKER_PROBE_TIMEOUT.toSeconds() + " s" + why);
-    }
-
-    private Map<String, Object> producerProperties() {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.putAll(relay.producer());
-        return p;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.outbox.relay.lag;
 
 import dev.outbox.relay.engine.EngineStatus;
 import dev.outbox.relay.engine.RelayEngine;
+import dev.outbox.relay.engine.RelayProgress;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

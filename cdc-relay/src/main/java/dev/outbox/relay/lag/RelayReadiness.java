@@ -3,6 +3,7 @@ package dev.outbox.relay.lag;
 import dev.outbox.relay.engine.EngineStatus;
 import dev.outbox.relay.engine.RelayConfig;
 import dev.outbox.relay.engine.RelayEngine;
+import dev.outbox.relay.engine.RelayProgress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

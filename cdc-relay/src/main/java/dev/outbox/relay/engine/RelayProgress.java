@@ -1,4 +1,4 @@
-package dev.outbox.relay.lag;
+package dev.outbox.relay.engine;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

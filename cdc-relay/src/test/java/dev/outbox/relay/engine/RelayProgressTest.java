@@ -1,4 +1,4 @@
-package dev.outbox.relay.lag;
+package dev.outbox.relay.engine;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
