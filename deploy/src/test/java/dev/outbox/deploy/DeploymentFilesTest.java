@@ -227,7 +227,7 @@ class DeploymentFilesTest {
         assertThat(strings(service("grafana").get("volumes"))).contains("./deploy/grafana/dashboards:" + dashboards + ":ro");
         assertThat(dashboardExpressions())
                 .anyMatch(expr -> expr.contains("relay_slot_lag_bytes"))
-                .anyMatch(expr -> expr.contains("relay_behind_source_ms"))
+                .anyMatch(expr -> expr.contains("relay_behind_source_seconds"))
                 .anyMatch(expr -> expr.contains("rate(relay_events_total"))
                 .anyMatch(expr -> expr.contains("rate(analytics_events_applied_total"))
                 .anyMatch(expr -> expr.contains("rate(search_events_applied_total"))

@@ -21,7 +21,7 @@ import java.time.Instant;
 public class LagResource {
 
     /** The relay's position: slot figures from Postgres, time figures and the event count from the relay itself. */
-    public record Lag(EngineStatus engine, SlotLag slot, long behindSourceMillis, Instant lastKafkaAck,
+    public record Lag(EngineStatus engine, SlotLag slot, double behindSourceSeconds, Instant lastKafkaAck,
                       long eventsRelayed) {
     }
 
@@ -39,7 +39,7 @@ public class LagResource {
 
     @GET
     public Lag lag() throws SQLException {
-        return new Lag(engine.status(), slots.read(), progress.millisBehind(), progress.lastAck().orElse(null),
+        return new Lag(engine.status(), slots.read(), progress.millisBehind() / 1000.0, progress.lastAck().orElse(null),
                 progress.eventsRelayed());
     }
 

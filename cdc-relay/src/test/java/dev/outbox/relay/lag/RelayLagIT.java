@@ -30,7 +30,7 @@ class RelayLagIT {
                 AtomicLong maxSlotLag = new AtomicLong();
                 reader.readUntil(read -> {
                     JsonNode lag = relay.lag();
-                    maxBehind.accumulateAndGet(lag.get("behind_source_millis").asLong(), Math::max);
+                    maxBehind.accumulateAndGet(Math.round(lag.get("behind_source_seconds").asDouble() * 1000), Math::max);
                     maxSlotLag.accumulateAndGet(lag.at("/slot/lag_bytes").asLong(), Math::max);
                     return read.size() >= backlog.size();
                 }, Duration.ofSeconds(120));
@@ -38,9 +38,9 @@ class RelayLagIT {
                 assertThat(maxBehind.get()).as("ms behind while draining").isPositive();
                 assertThat(maxSlotLag.get()).as("slot lag bytes while draining").isPositive();
                 await("caught up").atMost(Duration.ofSeconds(30))
-                        .until(() -> relay.lag().get("behind_source_millis").asLong() == 0);
+                        .until(() -> relay.lag().get("behind_source_seconds").asDouble() == 0);
                 String metrics = relay.metrics();
-                assertThat(metrics).contains("relay_behind_source_ms 0.0")
+                assertThat(metrics).contains("relay_behind_source_seconds 0.0")
                         .contains("relay_events_total{topic=\"" + world.eventsTopic + "\"}")
                         .contains("relay_slot_lag_bytes")
                         .contains("relay_slot_active 1.0");
