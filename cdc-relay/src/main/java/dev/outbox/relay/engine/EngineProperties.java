@@ -47,6 +47,17 @@ final class EngineProperties {
         // Bounds how long a failed engine takes to stop; the default (minutes) keeps a broken relay alive too long.
         p.setProperty("task.management.timeout.ms", "15000");
 
+        // A standby that takes over may find the slot still "active for PID" of the old relay's walsender for a moment
+        // (a killed relay's is gone within milliseconds; a cut-off one's at wal_sender_timeout): try again every half
+        // second for 10 s, instead of the default 6 times 10 s, which alone would exceed the 10 s takeover goal.
+        p.setProperty("slot.retry.delay.ms", "500");
+        p.setProperty("slot.max.retries", "20");
+        // After the replication connection broke while the lock session did not (a walsender ended by
+        // wal_sender_timeout or pg_terminate_backend, a cut connection): reconnect after 2 s instead of 10. One
+        // attempt is one cheap connection; the wait is the floor of every such outage. A lost Postgres ends the lock
+        // session too, and the relay exits and stands by instead (docs/relay.md).
+        p.setProperty("retriable.restart.connector.wait.ms", "2000");
+
         p.setProperty("max.batch.size", "2048");
         p.setProperty("max.queue.size", "8192");
         // The engine sleeps this long whenever its queue is empty: at 50 ms it was most of a quiet outbox's latency

@@ -8,6 +8,8 @@ public record EngineStatus(State state, String detail, int attempt, Instant sinc
     public enum State {
         /** Not started yet, or waiting to retry a start that failed (database or broker unreachable). */
         STARTING,
+        /** Another relay holds the active lock for the slot; this one takes over once that lock is released. */
+        STANDBY,
         /** The connector task runs: changes flow from the slot to Kafka. */
         STREAMING,
         /** Stopped for good: shutting down, or failed after it had streamed (the process exits). */
@@ -16,6 +18,10 @@ public record EngineStatus(State state, String detail, int attempt, Instant sinc
 
     static EngineStatus starting(String detail, int attempt) {
         return new EngineStatus(State.STARTING, detail, attempt, Instant.now());
+    }
+
+    static EngineStatus standby(String detail) {
+        return new EngineStatus(State.STANDBY, detail, 0, Instant.now());
     }
 
     static EngineStatus streaming() {

@@ -65,6 +65,17 @@ public interface RelayConfig {
     @WithDefault("30s")
     Duration maxStartBackoff();
 
+    /** How often a standby tries to take the active lock, and the active proves it still holds it. */
+    @WithDefault("1s")
+    Duration lockCheckInterval();
+
+    /**
+     * Postgres ends the lock's session (and releases the lock) when it has been silent this long: a paused or cut-off
+     * active loses the lock after this, and stops itself within half of it, before a standby can take it.
+     */
+    @WithDefault("10s")
+    Duration lockLease();
+
     Map<String, String> debezium();
 
     Map<String, String> producer();

@@ -4,6 +4,8 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -22,6 +24,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  * attempt needs comes from classes of their own (the heartbeat table, the broker probe, the engine's and the
  * producer's settings, the sink). Until the engine has streamed
  * once, a failed start (database or broker not reachable yet) is retried with backoff and shown in health.
+ * Before any of it, the relay takes the active lock ({@code ActiveLock}); while another relay holds it, this one stands
+ * by, and it exits at once if it loses the lock's session while active.
  * Once it has streamed, an engine that stops with an error ends the process with a non-zero status: a
  * half-alive relay would hold the slot and relay nothing. The orchestrator restarts it from the committed offsets.
  */
@@ -52,6 +57,12 @@ public class RelayEngine {
     @Inject
     BrokerProbe broker;
 
+    @Inject
+    ActiveLock lock;
+
+    @Inject
+    MeterRegistry metrics;
+
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
 
@@ -71,20 +82,33 @@ public class RelayEngine {
     });
     private final CountDownLatch shuttingDown = new CountDownLatch(1);
     private volatile EngineStatus status = EngineStatus.starting("not started", 0);
-    /** Set when Kafka stopped acknowledging: the process exits without the engine's orderly stop. */
-    private volatile boolean kafkaFailed;
+    /**
+     * Set when Kafka stopped acknowledging or the active lock was lost: the process exits without the engine's orderly
+     * stop.
+     */
+    private volatile boolean abandoned;
+    private final ScheduledExecutorService lockWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread watch = new Thread(r, "relay-lock-watch");
+        watch.setDaemon(true);
+        return watch;
+    });
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
     void start(@Observes StartupEvent startup) {
         PostgresUrl database = PostgresUrl.parse(jdbcUrl);
         Properties engineProperties = EngineProperties.of(relay, database, user, password, bootstrapServers);
+        Gauge.builder("relay.active", lock, l -> l.held() ? 1 : 0)
+                .description("1 while this relay holds the active lock and streams the slot, 0 while it stands by")
+                .register(metrics);
         thread.submit(() -> runUntilShutdown(engineProperties));
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
         shuttingDown.countDown();
-        if (kafkaFailed) {
-            // Closing the engine would wait on the unreachable Kafka too; nothing is left to commit.
+        lockWatch.shutdownNow();
+        if (abandoned) {
+            // Closing the engine would wait on the unreachable Kafka too, or keep streaming a slot another relay may
+            // own by now; nothing is left to commit. The lock's session ends with the process.
             return;
         }
         status = EngineStatus.stopped("shutting down");
@@ -98,6 +122,8 @@ public class RelayEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Released last, so a standby cannot try the slot while this engine still holds it.
+        lock.close();
     }
 
     public EngineStatus status() {
@@ -110,7 +136,17 @@ public class RelayEngine {
         return current == null ? "not started" : current.getName() + " " + current.getState();
     }
 
+    /** {@code active} while this relay holds the active lock, {@code standby} otherwise. */
+    public String role() {
+        return lock.held() ? "active" : "standby";
+    }
+
     private void runUntilShutdown(Properties engineProperties) {
+        if (!awaitActiveLock()) {
+            return;
+        }
+        lockWatch.scheduleWithFixedDelay(this::checkLock, relay.lockCheckInterval().toMillis(),
+                relay.lockCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
         Duration backoff = FIRST_BACKOFF;
         String lastFailure = null;
         for (int attempt = 1; shuttingDown.getCount() > 0; attempt++) {
@@ -181,12 +217,76 @@ public class RelayEngine {
         return new Outcome(streamed[0], error[0]);
     }
 
+    /** Stands by until this relay holds the active lock; false when shutdown came first. */
+    private boolean awaitActiveLock() {
+        String lastFailure = null;
+        boolean prepared = false;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (lock.tryAcquire()) {
+                    LOG.infof("Holding the active lock \"%s\": this relay streams the slot", lock.lockName());
+                    return true;
+                }
+                if (!prepared) {
+                    // Once, while standing by: a standby that could not reach Kafka could not take over, so it is
+                    // not ready; and the clients' classes are loaded and warm before a takeover needs them.
+                    heartbeatTable.ensureExists();
+                    broker.requireReachable();
+                    prepared = true;
+                    LOG.infof("Another relay holds the active lock \"%s\": standing by", lock.lockName());
+                }
+                status = EngineStatus.standby("another relay holds the active lock \"" + lock.lockName()
+                        + "\"; taking over once it is released");
+                lastFailure = null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (RuntimeException e) {
+                String failure = rootMessage(e);
+                if (!failure.equals(lastFailure)) {
+                    LOG.warnf("Standing by, but could not take over: %s. Trying again every %s.", failure,
+                            relay.lockCheckInterval());
+                }
+                lastFailure = failure;
+                status = EngineStatus.starting("standing by, but could not take over: " + failure, attempt);
+            } catch (SQLException e) {
+                String failure = rootMessage(e);
+                if (!failure.equals(lastFailure)) {
+                    LOG.warnf("Cannot take the active lock: %s. Trying again every %s.", failure,
+                            relay.lockCheckInterval());
+                }
+                lastFailure = failure;
+                status = EngineStatus.starting("cannot reach Postgres for the active lock: " + failure, attempt);
+            }
+            if (awaitShutdown(relay.lockCheckInterval())) {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * The active's proof that its lock session lives. Once it does not, a standby may hold the lock soon: this relay
+     * stops at once, without the engine's orderly stop, and its restart stands by.
+     */
+    private void checkLock() {
+        try {
+            lock.check();
+        } catch (SQLException e) {
+            abandoned = true;
+            status = EngineStatus.stopped("lost the active lock: " + rootMessage(e));
+            LOG.errorf("Lost the session of the active lock \"%s\" (%s): another relay may take over now. Exiting at "
+                    + "once; restarted, this relay stands by.", lock.lockName(), rootMessage(e));
+            lockWatch.shutdown();
+            Quarkus.asyncExit(1);
+        }
+    }
+
     /**
      * Exits at once, as a crash would: nothing of the failed batch was committed, and the engine's orderly stop would
      * first wait (about a minute) for its offset store on the same unreachable Kafka, relaying nothing meanwhile.
      */
     private void exitAfterKafkaFailed(KafkaSink.KafkaNotAcknowledgedException failure) {
-        kafkaFailed = true;
+        abandoned = true;
         status = EngineStatus.stopped("Kafka did not acknowledge: " + rootMessage(failure));
         LOG.errorf("%s: %s. Exiting now so that the relay is restarted from its committed offsets.",
                 failure.getMessage(), rootMessage(failure));

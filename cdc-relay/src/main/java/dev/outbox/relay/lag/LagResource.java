@@ -20,8 +20,11 @@ import java.time.Instant;
 @Produces(MediaType.APPLICATION_JSON)
 public class LagResource {
 
-    /** The relay's position: slot figures from Postgres, time figures and the event count from the relay itself. */
-    public record Lag(EngineStatus engine, SlotLag slot, double behindSourceSeconds, Instant lastKafkaAck,
+    /**
+     * The relay's position: slot figures from Postgres, time figures and the event count from the relay itself;
+     * {@code role} is {@code active} or {@code standby}.
+     */
+    public record Lag(String role, EngineStatus engine, SlotLag slot, double behindSourceSeconds, Instant lastKafkaAck,
                       long eventsRelayed) {
     }
 
@@ -39,7 +42,7 @@ public class LagResource {
 
     @GET
     public Lag lag() throws SQLException {
-        return new Lag(engine.status(), slots.read(), progress.millisBehind() / 1000.0, progress.lastAck().orElse(null),
+        return new Lag(engine.role(), engine.status(), slots.read(), progress.millisBehind() / 1000.0, progress.lastAck().orElse(null),
                 progress.eventsRelayed());
     }
 

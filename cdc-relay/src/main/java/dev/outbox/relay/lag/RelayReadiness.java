@@ -13,7 +13,10 @@ import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
 
-/** Ready only while the engine streams and the relay is no further behind than {@code relay.max-behind}. */
+/**
+ * Ready while the engine streams no further behind than {@code relay.max-behind}, or while it stands by to take over
+ * (a standby that went out of service would stall a rolling deploy waiting for the new instance to be ready).
+ */
 @Readiness
 @ApplicationScoped
 public class RelayReadiness implements HealthCheck {
@@ -32,6 +35,7 @@ public class RelayReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         return evaluate(engine.status(), progress.millisBehind(), relay.maxBehind())
+                .withData("role", engine.role())
                 .withData("thread", engine.threadState()).build();
     }
 
@@ -49,6 +53,7 @@ public class RelayReadiness implements HealthCheck {
         if (streaming && tooFarBehind) {
             response.withData("reason", "behind the database by " + behindMillis + " ms");
         }
-        return response.status(streaming && !tooFarBehind);
+        boolean standingBy = status.state() == EngineStatus.State.STANDBY;
+        return response.status(standingBy || streaming && !tooFarBehind);
     }
 }

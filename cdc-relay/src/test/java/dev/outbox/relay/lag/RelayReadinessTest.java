@@ -42,6 +42,14 @@ class RelayReadinessTest {
     }
 
     @Test
+    void isUpWhileStandingBySoARollingDeployCanProceed() {
+        HealthCheckResponse response = RelayReadiness.evaluate(state(EngineStatus.State.STANDBY), 0, MAX_BEHIND).build();
+
+        assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        assertThat(response.getData().orElseThrow()).containsEntry("engine", "STANDBY");
+    }
+
+    @Test
     void isDownOnceStopped() {
         assertThat(RelayReadiness.evaluate(state(EngineStatus.State.STOPPED), 0, MAX_BEHIND).build().getStatus())
                 .isEqualTo(HealthCheckResponse.Status.DOWN);

@@ -83,6 +83,18 @@ public final class RelayDatabase {
         return written;
     }
 
+    /** Writes one event for each author, each in a transaction of its own, all carrying {@code sequence}. */
+    public List<WrittenEvent> publishRound(List<String> authors, int sequence) throws SQLException {
+        List<WrittenEvent> written = new ArrayList<>();
+        try (Connection connection = connect()) {
+            for (String author : authors) {
+                written.add(insertAndDelete(connection, author, sequence));
+                connection.commit();
+            }
+        }
+        return written;
+    }
+
     /** Writes all events in ONE transaction: many outbox rows sharing one commit LSN. */
     public List<WrittenEvent> publishInOneTransaction(String author, int count) throws SQLException {
         List<WrittenEvent> written = new ArrayList<>();

@@ -22,14 +22,6 @@ public final class RelayProcess implements AutoCloseable {
         this.app = app;
     }
 
-    /** Starts a relay with {@code settings} as system properties and waits until it is ready. */
-    public static RelayProcess start(RelayDatabase database, String bootstrapServers, Map<String, String> settings) {
-        RelayProcess relay = launch(database.jdbcUrl(), database.username(), database.password(), bootstrapServers,
-                settings);
-        relay.app.awaitReady();
-        return relay;
-    }
-
     /** Starts a relay process without waiting for it: for tests of start-up failures. */
     public static RelayProcess launch(String jdbcUrl, String user, String password, String bootstrapServers,
                                       Map<String, String> settings) {
@@ -39,6 +31,22 @@ public final class RelayProcess implements AutoCloseable {
         all.put("quarkus.datasource.password", password);
         all.put("kafka.bootstrap.servers", bootstrapServers);
         return new RelayProcess(QuarkusAppProcess.launch("relay-" + STARTS.incrementAndGet(), all));
+    }
+
+    /** Waits until readiness answers 200: streaming, or standing by. */
+    public RelayProcess awaitReady() {
+        app.awaitReady();
+        return this;
+    }
+
+    /** {@code active} or {@code standby}, as {@code GET /lag} reports it. */
+    public String role() {
+        return lag().get("role").asText();
+    }
+
+    /** The engine's state as {@code GET /lag} reports it: STARTING, STANDBY, STREAMING or STOPPED. */
+    public String engineState() {
+        return lag().at("/engine/state").asText();
     }
 
     /** SIGKILL, as a crash or an OOM kill would: no shutdown hook, no last offset commit. */

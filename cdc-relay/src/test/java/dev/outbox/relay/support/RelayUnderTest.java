@@ -33,6 +33,11 @@ public final class RelayUnderTest {
     }
 
     public RelayProcess startRelay(Map<String, String> extraSettings) {
+        return launchRelay(extraSettings).awaitReady();
+    }
+
+    /** Starts a relay of this world without waiting for it to be ready. */
+    public RelayProcess launchRelay(Map<String, String> extraSettings) {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "relay.slot-name", name,
                 "relay.publication-name", name,
@@ -40,7 +45,8 @@ public final class RelayUnderTest {
                 "relay.topic-suffix", ".events-" + name,
                 "relay.dead-letter-topic", deadLetterTopic));
         settings.putAll(extraSettings);
-        return RelayProcess.start(database, kafka.bootstrapServers(), settings);
+        return RelayProcess.launch(database.jdbcUrl(), database.username(), database.password(),
+                kafka.bootstrapServers(), settings);
     }
 
     public TopicReader reader() {
