@@ -54,6 +54,19 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void aStandbyRelayRunsBesideTheActiveOneWithTheSameSettingsItsOwnPortAndIsScraped() {
+        Map<String, Object> standby = service("cdc-relay-standby");
+        Map<String, Object> active = service("cdc-relay");
+        for (String key : List.of("build", "environment", "healthcheck", "depends_on", "restart", "mem_limit")) {
+            assertThat(standby.get(key)).as(key).isEqualTo(active.get(key));
+        }
+        assertThat(strings(standby.get("ports"))).singleElement().asString()
+                .isNotEqualTo(strings(active.get("ports")).get(0)).endsWith(":8081");
+        Map<String, Object> prometheus = yaml(ROOT.resolve("deploy/prometheus/prometheus.yml"));
+        assertThat(prometheus.get("scrape_configs").toString()).contains("cdc-relay-standby:8081");
+    }
+
+    @Test
     void everyLongRunningServiceIsRestartedWhenItExitsAndNoOneShotIs() {
         for (String name : services.keySet()) {
             Object restart = service(name).get("restart");

@@ -118,23 +118,23 @@ public final class LocalPipeline {
     private void startTogether(List<Service> services) {
         Map<String, Long> launchedAt = new HashMap<>();
         for (Service service : services) {
-            out.printf(Locale.ROOT, "  %-20s starting ...%n", service.module());
-            QuarkusAppProcess launched = launch(service, settings.logs().resolve(service.module() + ".log"));
-            launchedAt.put(service.module(), System.nanoTime());
+            out.printf(Locale.ROOT, "  %-20s starting ...%n", service.name());
+            QuarkusAppProcess launched = launch(service, settings.logs().resolve(service.name() + ".log"));
+            launchedAt.put(service.name(), System.nanoTime());
             synchronized (this) {
-                running.put(service.module(), launched);
+                running.put(service.name(), launched);
             }
         }
         for (Service service : services) {
-            QuarkusAppProcess app = process(service.module());
+            QuarkusAppProcess app = process(service.name());
             try {
                 app.awaitReady(READY_DEADLINE);
                 app.assertAlive();
             } catch (RuntimeException e) {
-                throw new IllegalStateException(service.module() + " did not start:\n" + e.getMessage(), e);
+                throw new IllegalStateException(service.name() + " did not start:\n" + e.getMessage(), e);
             }
-            out.printf(Locale.ROOT, "  %-20s ready in %.1f s (log %s)%n", service.module(),
-                    (System.nanoTime() - launchedAt.get(service.module())) / 1e9, app.logFile());
+            out.printf(Locale.ROOT, "  %-20s ready in %.1f s (log %s)%n", service.name(),
+                    (System.nanoTime() - launchedAt.get(service.name())) / 1e9, app.logFile());
         }
     }
 
@@ -216,7 +216,7 @@ public final class LocalPipeline {
     }
 
     private QuarkusAppProcess relaunch(String module) {
-        Service service = services().stream().filter(s -> s.module().equals(module)).findFirst().orElseThrow();
+        Service service = services().stream().filter(s -> s.name().equals(module)).findFirst().orElseThrow();
         QuarkusAppProcess restarted = launch(service, settings.logs().resolve(
                 module + "-" + System.currentTimeMillis() + ".log"));
         running.put(module, restarted);
@@ -224,7 +224,7 @@ public final class LocalPipeline {
     }
 
     private QuarkusAppProcess launch(Service service, Path log) {
-        return QuarkusAppProcess.launch(service.module(), service.jar(settings.repository()), List.of("-Xmx256m"),
+        return QuarkusAppProcess.launch(service.name(), service.jar(settings.repository()), List.of("-Xmx256m"),
                 service.settings(), log, service.port());
     }
 
@@ -305,10 +305,10 @@ public final class LocalPipeline {
                 "quarkus.datasource.username", postgres.username(),
                 "quarkus.datasource.password", postgres.password());
         String bootstrap = kafka.bootstrapServers();
-        return List.of(
+        Map<String, String> relay = with(database, Map.of("kafka.bootstrap.servers", bootstrap));
+        List<Service> services = new ArrayList<>(List.of(
                 new Service("blog-app", settings.blogPort(), database),
-                new Service("cdc-relay", settings.relayPort(), with(database, Map.of(
-                        "kafka.bootstrap.servers", bootstrap))),
+                new Service("cdc-relay", settings.relayPort(), relay),
                 // One member per group, restarted under the same instance id: it owns its partitions again at
                 // once instead of waiting for its crashed session to time out.
                 new Service("analytics-consumer", settings.analyticsPort(), with(database, Map.of(
@@ -318,7 +318,12 @@ public final class LocalPipeline {
                         "kafka.bootstrap.servers", bootstrap,
                         "search.instance-id", "search-1",
                         "search.index-dir", settings.data().resolve("search-index").toString(),
-                        "search.operator.token", operatorToken)));
+                        "search.operator.token", operatorToken))));
+        if (settings.relays() == 2) {
+            // Same slot, same settings: whichever holds the active lock streams, the other stands by.
+            services.add(new Service("cdc-relay-2", "cdc-relay", settings.secondRelayPort(), relay));
+        }
+        return services;
     }
 
     private static String newOperatorToken() {
@@ -336,7 +341,7 @@ public final class LocalPipeline {
                   blog API     %s                Swagger UI %s/q/swagger-ui
                   search       http://127.0.0.1:%d/search?q=outbox
                   rebuild      curl -si -XPOST http://127.0.0.1:%d/index/rebuild -H 'authorization: Bearer %s'
-                  relay        http://127.0.0.1:%d/  (status page; raw figures at /lag and /lag/groups)
+                  relay        http://127.0.0.1:%d/  (status page; raw figures at /lag and /lag/groups)%s
                   metrics      /q/metrics and /q/health on ports %d (blog-app), %d (cdc-relay), %d (analytics), %d (search)
                   Postgres     %s  user %s, password %s
                   Kafka        %s  topics %s, %s
@@ -352,7 +357,9 @@ public final class LocalPipeline {
                   curl -s 'http://127.0.0.1:%d/search?q=respond'
 
                 """, READY_LINE, settings.data(), blog, blog, settings.searchPort(), settings.searchPort(),
-                operatorToken, settings.relayPort(),
+                operatorToken, settings.relayPort(), settings.relays() == 2
+                        ? "\n               http://127.0.0.1:" + settings.secondRelayPort() + "/  (the second relay: one of the two"
+                        + " streams, the other stands by)" : "",
                 settings.blogPort(), settings.relayPort(), settings.analyticsPort(), settings.searchPort(),
                 postgres.jdbcUrl(DATABASE), postgres.username(), postgres.password(), kafka.bootstrapServers(), TOPIC,
                 DEAD_LETTER_TOPIC, settings.logs(), blog, blog, blog, settings.searchPort());

@@ -6,14 +6,23 @@ import java.util.Map;
 
 /**
  * The local pipeline's command line: {@code --data=DIR} (default {@code local-data}), {@code --reset} (start
- * empty), and a port per part. {@code --repository} is where the modules' packaged jars are (the current folder).
+ * empty), a port per part, and {@code --relays=2} for a standby relay beside the active one (on
+ * {@code --second-relay-port}). {@code --repository} is where the modules' packaged jars are (the current folder).
  */
 public record LocalSettings(Path repository, Path data, boolean reset, int postgresPort, int kafkaPort,
-                     int kafkaControllerPort, int blogPort, int relayPort, int analyticsPort, int searchPort) {
+                     int kafkaControllerPort, int blogPort, int relayPort, int analyticsPort, int searchPort,
+                     int relays, int secondRelayPort) {
+
+    /** One relay. */
+    public LocalSettings(Path repository, Path data, boolean reset, int postgresPort, int kafkaPort,
+                         int kafkaControllerPort, int blogPort, int relayPort, int analyticsPort, int searchPort) {
+        this(repository, data, reset, postgresPort, kafkaPort, kafkaControllerPort, blogPort, relayPort, analyticsPort,
+                searchPort, 1, 0);
+    }
 
     static final String USAGE = "Usage: ./run-local [--reset] [--data=local-data] [--postgres-port=15432]"
             + " [--kafka-port=19092] [--kafka-controller-port=19093] [--blog-port=8080] [--relay-port=8081] [--analytics-port=8082]"
-            + " [--search-port=8083]";
+            + " [--search-port=8083] [--relays=1|2] [--second-relay-port=8084]";
 
     public static LocalSettings parse(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
@@ -32,7 +41,11 @@ public record LocalSettings(Path repository, Path data, boolean reset, int postg
                 port(options, "postgres-port", 15432), port(options, "kafka-port", 19092),
                 port(options, "kafka-controller-port", 19093),
                 port(options, "blog-port", 8080), port(options, "relay-port", 8081),
-                port(options, "analytics-port", 8082), port(options, "search-port", 8083));
+                port(options, "analytics-port", 8082), port(options, "search-port", 8083),
+                port(options, "relays", 1), port(options, "second-relay-port", 8084));
+        if (settings.relays() < 1 || settings.relays() > 2) {
+            throw new IllegalArgumentException("--relays must be 1 or 2 (one streams, the other stands by)\n" + USAGE);
+        }
         if (!options.isEmpty()) {
             throw new IllegalArgumentException("Unknown options " + options.keySet() + "\n" + USAGE);
         }

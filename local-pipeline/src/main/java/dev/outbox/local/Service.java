@@ -3,8 +3,15 @@ package dev.outbox.local;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** One of the four applications: its module (whose packaged jar runs), its port, and the settings it needs. */
-record Service(String module, int port, Map<String, String> settings) {
+/**
+ * One running application: its name (the module's, or {@code cdc-relay-2} for a standby relay), its module (whose
+ * packaged jar runs), its port, and the settings it needs.
+ */
+record Service(String name, String module, int port, Map<String, String> settings) {
+
+    Service(String module, int port, Map<String, String> settings) {
+        this(module, module, port, settings);
+    }
 
     Path jar(Path repository) {
         return repository.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
