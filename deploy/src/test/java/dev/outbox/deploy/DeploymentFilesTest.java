@@ -247,7 +247,10 @@ class DeploymentFilesTest {
                 .anyMatch(expr -> expr.contains("uri=\"/blogs\""))
                 .anyMatch(expr -> expr.contains("analytics_consumer_lag"))
                 .anyMatch(expr -> expr.contains("search_consumer_lag"))
-                .anyMatch(expr -> expr.contains("dead_lettered"));
+                .anyMatch(expr -> expr.contains("dead_lettered"))
+                .anyMatch(expr -> expr.contains("histogram_quantile(0.99")
+                        && expr.contains("search_opensearch_bulk_seconds_bucket"))
+                .anyMatch(expr -> expr.contains("search_opensearch_bulk_failed_documents_total"));
     }
 
     @Test
@@ -286,7 +289,8 @@ class DeploymentFilesTest {
     }
 
     /**
-     * Meter names the applications register, in Prometheus form: literal names ("relay.slot.lag.bytes") and the
+     * Meter names the applications register, in Prometheus form: literal names ("relay.slot.lag.bytes"), a timer's
+     * series in seconds ("search.opensearch.bulk" is search_opensearch_bulk_seconds_bucket, _count, _sum, _max) and the
      * consumer groups' names joined with GroupConsumer's suffixes.
      */
     private static Set<String> registeredMetrics() throws IOException {
@@ -298,6 +302,12 @@ class DeploymentFilesTest {
             Matcher literal = Pattern.compile("\"((?:relay|analytics|search)(?:\\.[a-z]+)+)\"").matcher(code);
             while (literal.find()) {
                 names.add(literal.group(1).replace('.', '_'));
+            }
+            Matcher timer = Pattern.compile("Timer\\.builder\\(\"((?:relay|analytics|search)(?:\\.[a-z]+)+)\"\\)")
+                    .matcher(code);
+            while (timer.find()) {
+                String name = timer.group(1).replace('.', '_');
+                List.of("bucket", "count", "sum", "max").forEach(series -> names.add(name + "_seconds_" + series));
             }
             Matcher suffix = Pattern.compile("settings\\.name\\(\\) \\+ \"((?:\\.[a-z]+)+)\"").matcher(code);
             while (suffix.find()) {

@@ -1,6 +1,7 @@
 package dev.outbox.search.index;
 
 import dev.outbox.search.SearchConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -16,14 +17,15 @@ public class IndexLocation {
 
     @Produces
     @ApplicationScoped
-    SearchIndexes indexes(SearchConfig config) {
+    SearchIndexes indexes(SearchConfig config, MeterRegistry metrics) {
         return switch (config.backend()) {
             case LUCENE -> new LuceneIndexes(config.indexDir());
             case OPENSEARCH -> {
                 SearchConfig.OpenSearch cluster = config.opensearch();
                 String url = cluster.url().orElseThrow(() -> new IllegalStateException(
                         "search.backend=opensearch needs search.opensearch.url (SEARCH_OPENSEARCH_URL)"));
-                yield OpenSearchIndexes.connect(url, cluster.username(), cluster.password(), cluster.alias());
+                yield OpenSearchIndexes.connect(url, cluster.username(), cluster.password(), cluster.alias(),
+                        metrics);
             }
         };
     }

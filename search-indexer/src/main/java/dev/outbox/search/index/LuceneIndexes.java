@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -63,6 +64,12 @@ public final class LuceneIndexes implements SearchIndexes {
     public void discard(SearchIndex index) throws IOException {
         index.close();
         deleteTree(lucene(index).path());
+    }
+
+    /** The index is in this process: its failures show in the consumer's readiness. Here: its folder can be written. */
+    @Override
+    public Health health() {
+        return new Health(Files.isDirectory(root) && Files.isWritable(root), Map.of("backend", "lucene"));
     }
 
     private String nextGeneration() throws IOException {

@@ -4,9 +4,11 @@ import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.core5.http.HttpHost;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 import org.opensearch.client.json.jackson.JacksonJsonpMapper;
 import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.HealthStatus;
 import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch._types.mapping.DynamicMapping;
 import org.opensearch.client.opensearch._types.mapping.TypeMapping;
@@ -19,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -36,17 +39,22 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     private final OpenSearchClient client;
     private final String url;
     private final String alias;
+    private final BulkMetrics metrics;
 
-    private OpenSearchIndexes(OpenSearchTransport transport, String url, String alias) {
+    private OpenSearchIndexes(OpenSearchTransport transport, String url, String alias, MeterRegistry registry) {
         this.transport = transport;
+        this.metrics = new BulkMetrics(registry);
         this.client = new OpenSearchClient(transport);
         this.url = url;
         this.alias = alias;
     }
 
-    /** A client for the cluster at {@code url} (credentials, when given, sent with every request). */
+    /**
+     * A client for the cluster at {@code url} (credentials, when given, sent with every request); bulk requests are
+     * timed in {@code metrics}.
+     */
     public static OpenSearchIndexes connect(String url, Optional<String> username, Optional<String> password,
-                                            String alias) {
+                                            String alias, MeterRegistry metrics) {
         HttpHost host;
         try {
             host = HttpHost.create(new URI(url));
@@ -60,7 +68,7 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
                 .setMapper(new JacksonJsonpMapper())
                 .setHttpClientConfigCallback(http -> http.setDefaultCredentialsProvider(credentials))
                 .build();
-        return new OpenSearchIndexes(transport, url.replaceAll("/+$", ""), alias);
+        return new OpenSearchIndexes(transport, url.replaceAll("/+$", ""), alias, metrics);
     }
 
     /** The generation the alias names; created with the alias when there is none, by whichever member comes first. */
@@ -76,14 +84,14 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
             live = aliasTarget();
         }
         String generation = live.orElseThrow(() -> new IOException("Alias " + alias + " names no index"));
-        return new OpenSearchSearchIndex(client, url, generation, alias, this::liveGenerationOrUnknown);
+        return new OpenSearchSearchIndex(client, url, generation, alias, this::liveGenerationOrUnknown, metrics);
     }
 
     @Override
     public SearchIndex createFresh() throws IOException {
         String fresh = generationName(highestGeneration() + 1);
         create(fresh, false);
-        return new OpenSearchSearchIndex(client, url, fresh, fresh, this::liveGenerationOrUnknown);
+        return new OpenSearchSearchIndex(client, url, fresh, fresh, this::liveGenerationOrUnknown, metrics);
     }
 
     /** Removes the alias from the generations it names and adds it to {@code fresh}, in one atomic request. */
@@ -113,6 +121,26 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
             if (e.status() != 404) {
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Up while the alias names a generation whose health is green or yellow (a replica not allocated, as on one node,
+     * loses no write); down when it is red, the alias is gone or the cluster does not answer.
+     */
+    @Override
+    public Health health() {
+        try {
+            Optional<String> live = aliasTarget();
+            if (live.isEmpty()) {
+                return new Health(false, Map.of("backend", "opensearch", "reason", "alias " + alias + " names no index"));
+            }
+            HealthStatus status = client.cluster().health(health -> health.index(live.get())).status();
+            return new Health(status != HealthStatus.Red, Map.of("backend", "opensearch", "generation", live.get(),
+                    "status", status.jsonValue()));
+        } catch (IOException | RuntimeException e) {
+            return new Health(false, Map.of("backend", "opensearch", "reason",
+                    e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
     }
 

@@ -63,13 +63,15 @@ final class OpenSearchSearchIndex implements SearchIndex {
     private final String generation;
     private final String url;
     private final Supplier<String> liveGeneration;
+    private final BulkMetrics metrics;
     private final Analyzer analyzer = new EnglishAnalyzer();
     /** The generation's name while it is filled by a rebuild; the alias once live, so it follows later swaps. */
     private volatile String target;
 
     OpenSearchSearchIndex(OpenSearchClient client, String url, String generation, String target,
-                          Supplier<String> liveGeneration) {
+                          Supplier<String> liveGeneration, BulkMetrics metrics) {
         this.client = client;
+        this.metrics = metrics;
         this.url = url;
         this.generation = generation;
         this.target = target;
@@ -106,7 +108,15 @@ final class OpenSearchSearchIndex implements SearchIndex {
                     .versionType(VersionType.External)
                     .document(document(change))));
         }
-        BulkResponse response = client.bulk(bulk.build());
+        long start = System.nanoTime();
+        BulkResponse response;
+        try {
+            response = client.bulk(bulk.build());
+        } catch (IOException | RuntimeException e) {
+            metrics.record(BulkMetrics.ERROR, System.nanoTime() - start);
+            throw e;
+        }
+        long took = System.nanoTime() - start;
         int applied = 0;
         List<String> transientFailures = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
@@ -121,6 +131,10 @@ final class OpenSearchSearchIndex implements SearchIndex {
                 transientFailures.add("blog " + item.id() + ": " + item.status() + " " + item.error().reason());
             }
         }
+        metrics.failedDocuments(BulkMetrics.RETRIED, transientFailures.size());
+        metrics.failedDocuments(BulkMetrics.REFUSED, refusals.size());
+        metrics.record(!transientFailures.isEmpty() ? BulkMetrics.RETRIED
+                : !refusals.isEmpty() ? BulkMetrics.REFUSED : BulkMetrics.OK, took);
         if (!transientFailures.isEmpty()) {
             throw new IOException(transientFailures.size() + " of " + newestByBlog.size() + " documents not written to "
                     + generation + ", the batch is retried: " + transientFailures.get(0));

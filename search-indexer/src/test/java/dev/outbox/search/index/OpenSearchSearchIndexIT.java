@@ -1,12 +1,15 @@
 package dev.outbox.search.index;
 
 import dev.outbox.testsupport.SharedInfrastructure;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +39,7 @@ class OpenSearchSearchIndexIT extends SearchIndexContract {
     private static String url;
     private static OpenSearchIndexes indexes;
     private static String alias;
+    private SimpleMeterRegistry meters;
 
     @TempDir
     Path luceneDirectory;
@@ -57,7 +62,8 @@ class OpenSearchSearchIndexIT extends SearchIndexContract {
             indexes.close();
         }
         alias = "contract-" + ALIASES.incrementAndGet();
-        indexes = OpenSearchIndexes.connect(url, Optional.empty(), Optional.empty(), alias);
+        meters = new SimpleMeterRegistry();
+        indexes = OpenSearchIndexes.connect(url, Optional.empty(), Optional.empty(), alias, meters);
         return indexes.openLive();
     }
 
@@ -129,6 +135,53 @@ class OpenSearchSearchIndexIT extends SearchIndexContract {
         var retried = index.apply(batch, Map.of());
         assertThat(retried.applied()).isEqualTo(2);
         assertThat(blogIds("second")).containsExactly(1L);
+    }
+
+    @Test
+    void timesEveryBulkRequestByOutcomeAndCountsTheDocumentsItDidNotWrite() throws IOException {
+        apply(published(1, 7, 1, "First", "words"));
+        apply(published(1, 7, 1, "First", "words")); // redelivered: a 409, which is no failure
+        BlogChange immenseTag = new BlogChange(UUID.randomUUID(), BlogChange.Kind.PUBLISHED, 2, 7, 1, "Tagged",
+                "words", List.of("t".repeat(40_000)));
+        assertThat(catchThrowable(() -> index.apply(List.of(immenseTag), Map.of()))).isNotNull();
+        assertThat(send("POST", "/" + index.name() + "/_close").statusCode()).isEqualTo(200);
+        assertThat(catchThrowable(() -> index.apply(List.of(published(3, 7, 1, "Closed", "words")), Map.of())))
+                .isNotNull();
+        assertThat(send("POST", "/" + index.name() + "/_open?wait_for_active_shards=1").statusCode()).isEqualTo(200);
+
+        assertThat(bulks(BulkMetrics.OK).count()).isEqualTo(2);
+        assertThat(bulks(BulkMetrics.OK).totalTime(TimeUnit.SECONDS)).isPositive();
+        assertThat(bulks(BulkMetrics.REFUSED).count()).isEqualTo(1);
+        assertThat(bulks(BulkMetrics.RETRIED).count() + bulks(BulkMetrics.ERROR).count())
+                .as("a closed index fails the request or its items; either way the batch is retried").isEqualTo(1);
+        assertThat(meters.get("search.opensearch.bulk.failed.documents").tag("reason", BulkMetrics.REFUSED)
+                .counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void theBackendIsUpWhileTheAliasNamesAHealthyGenerationAndDownOtherwise() throws IOException {
+        SearchIndexes.Health up = indexes.health();
+        assertThat(up.up()).isTrue();
+        assertThat(up.details()).containsEntry("generation", alias + "-000001").containsKey("status");
+
+        assertThat(send("DELETE", "/" + alias + "-000001").statusCode()).isEqualTo(200);
+        SearchIndexes.Health noIndex = indexes.health();
+        assertThat(noIndex.up()).isFalse();
+        assertThat(noIndex.details().get("reason")).contains("names no index");
+
+        int nothingListens;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nothingListens = socket.getLocalPort();
+        }
+        try (OpenSearchIndexes unreachable = OpenSearchIndexes.connect("http://127.0.0.1:" + nothingListens,
+                Optional.empty(), Optional.empty(), alias, meters)) {
+            assertThat(unreachable.health().up()).isFalse();
+        }
+    }
+
+    private Timer bulks(String outcome) {
+        Timer timer = meters.find("search.opensearch.bulk").tag("outcome", outcome).timer();
+        return timer != null ? timer : meters.timer("none-" + outcome);
     }
 
     /** Blogs of a small vocabulary, so that queries match many and ranking, paging and filters all count. */

@@ -262,7 +262,8 @@ class SearchIT {
 
     @Test
     void reportsHealthAndIndexMetrics() {
-        RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'search-backend' }.data.backend", equalTo("lucene"));
         RestAssured.get("/q/metrics").then().statusCode(200)
                 .body(containsString("search_index_documents"))
                 .body(containsString("search_events_applied_total"))

@@ -55,7 +55,12 @@ class SearchOnOpenSearchIT {
                 .body("positions", nullValue());
         RestAssured.given().queryParam("q", "kafka^1e40").get("/search").then().statusCode(400)
                 .body("type", equalTo("/problems/invalid-query"));
-        RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'search-backend' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'search-backend' }.data.backend", equalTo("opensearch"));
+        assertThat(RestAssured.get("/q/metrics").then().statusCode(200).extract().asString())
+                .contains("search_opensearch_bulk_seconds_count{outcome=\"ok\"")
+                .contains("search_opensearch_bulk_seconds_bucket{outcome=\"ok\"");
 
         RestAssured.given().header("Authorization", OPERATOR).post("/index/rebuild").then().statusCode(202);
         await().atMost(DEADLINE).untilAsserted(() -> RestAssured.get("/index").then()
