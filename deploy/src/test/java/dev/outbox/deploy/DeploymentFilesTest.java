@@ -197,8 +197,13 @@ class DeploymentFilesTest {
         for (Object job : (List<?>) prometheus.get("scrape_configs")) {
             Map<String, Object> scrape = map(job);
             assertThat(scrape.get("metrics_path")).isEqualTo("/q/metrics");
-            for (Object config : (List<?>) scrape.get("static_configs")) {
+            for (Object config : (List<?>) scrape.getOrDefault("static_configs", List.of())) {
                 strings(map(config).get("targets")).forEach(target -> targets.put(target, (String) scrape.get("job_name")));
+            }
+            // A service with replicas: its name resolves to every container, each scraped on its own.
+            for (Object config : (List<?>) scrape.getOrDefault("dns_sd_configs", List.of())) {
+                strings(map(config).get("names")).forEach(name -> targets.put(name + ":" + map(config).get("port"),
+                        (String) scrape.get("job_name")));
             }
         }
         for (String app : APPS) {
@@ -251,6 +256,35 @@ class DeploymentFilesTest {
                 .anyMatch(expr -> expr.contains("histogram_quantile(0.99")
                         && expr.contains("search_opensearch_bulk_seconds_bucket"))
                 .anyMatch(expr -> expr.contains("search_opensearch_bulk_failed_documents_total"));
+    }
+
+    @Test
+    void searchRunsTwoMembersOfOneGroupOnAPinnedOpenSearchNodeThatOnlyTheComposeNetworkReaches() {
+        Map<String, Object> openSearch = service("opensearch");
+        assertThat(String.valueOf(openSearch.get("image"))).matches("opensearchproject/opensearch:2\\.19\\.\\d+");
+        assertThat(openSearch).doesNotContainKey("ports");
+        Map<String, Object> settings = environment("opensearch");
+        assertThat(settings).containsEntry("discovery.type", "single-node")
+                .containsEntry("DISABLE_SECURITY_PLUGIN", "true");
+        assertThat(String.valueOf(openSearch.get("mem_limit"))).isEqualTo("2g");
+        assertThat(String.valueOf(settings.get("OPENSEARCH_JAVA_OPTS"))).as("heap: half of mem_limit")
+                .isEqualTo("-Xms1g -Xmx1g");
+        assertThat(String.join(" ", strings(map(openSearch.get("healthcheck")).get("test"))))
+                .contains("localhost:9200/_cluster/health?wait_for_status=yellow");
+
+        Map<String, Object> search = service("search-indexer");
+        assertThat(map(search.get("deploy")).get("replicas")).isEqualTo(2);
+        assertThat(search).doesNotContainKey("container_name");
+        assertThat(environment("search-indexer")).containsEntry("SEARCH_BACKEND", "opensearch")
+                .containsEntry("SEARCH_OPENSEARCH_URL", "${SEARCH_OPENSEARCH_URL:-http://opensearch:9200}")
+                .as("replicas share their environment, and a static member id must be unique per live member")
+                .containsEntry("SEARCH_INSTANCE_ID", "");
+        assertThat(String.valueOf(map(map(search.get("depends_on")).get("opensearch")).get("condition")))
+                .isEqualTo("service_healthy");
+        Matcher ports = Pattern.compile(".*:-(\\d+)-(\\d+)}:8083").matcher(strings(search.get("ports")).get(0));
+        assertThat(ports.matches()).as("a host port range, one port per replica").isTrue();
+        assertThat(Integer.parseInt(ports.group(2)) - Integer.parseInt(ports.group(1)) + 1).isEqualTo(2);
+        assertThat(search.get("volumes")).as("no index folder shared by two processes").isNull();
     }
 
     @Test
