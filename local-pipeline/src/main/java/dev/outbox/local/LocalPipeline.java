@@ -1,6 +1,7 @@
 package dev.outbox.local;
 
 import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
+import dev.outbox.testsupport.opensearch.EmbeddedOpenSearch;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer.Durability;
 import dev.outbox.testsupport.process.ChildProcess;
@@ -62,6 +63,8 @@ public final class LocalPipeline {
     private final Map<String, Deque<Instant>> restarts = new HashMap<>();
     private EmbeddedPostgresServer postgres;
     private EmbeddedKafkaBroker kafka;
+    /** With {@code --search=opensearch} only. */
+    private EmbeddedOpenSearch openSearch;
     private boolean stopped;
 
     public LocalPipeline(LocalSettings settings, PrintStream out) {
@@ -107,6 +110,11 @@ public final class LocalPipeline {
                 new EmbeddedKafkaBroker(settings.data().resolve("kafka"), settings.kafkaPort(),
                         settings.kafkaControllerPort()).start());
         createTopics();
+        if (settings.search() == LocalSettings.Search.OPENSEARCH) {
+            openSearch = step("opensearch", settings.data().resolve("opensearch/node.log"), () ->
+                    new EmbeddedOpenSearch(settings.data().resolve("opensearch"), settings.openSearchPort(),
+                            settings.openSearchPort() + 100).start());
+        }
         // Side by side, but the relay after blog-app: its Flyway migration creates the outbox table the relay's
         // publication names.
         List<Service> services = services();
@@ -182,7 +190,8 @@ public final class LocalPipeline {
         return switch (part) {
             case "postgres" -> postgres.processTree();
             case "kafka" -> kafka.processTree();
-            default -> throw new IllegalArgumentException("No part " + part + "; there are postgres and kafka");
+            case "opensearch" -> openSearch().processTree();
+            default -> throw new IllegalArgumentException("No part " + part + "; there are postgres, kafka, opensearch");
         };
     }
 
@@ -203,7 +212,11 @@ public final class LocalPipeline {
                 stop = kafka::stop;
                 start = kafka::start;
             }
-            default -> throw new IllegalArgumentException("No part " + part + "; there are postgres and kafka");
+            case "opensearch" -> {
+                stop = openSearch()::stop;
+                start = openSearch()::start;
+            }
+            default -> throw new IllegalArgumentException("No part " + part + "; there are postgres, kafka, opensearch");
         }
         synchronized (this) {
             out.printf(Locale.ROOT, "  %-20s stopping for %d s (outage)%n", part, downFor.toSeconds());
@@ -252,6 +265,9 @@ public final class LocalPipeline {
                 if (!kafka.isRunning()) {
                     throw died("kafka", kafka.logFile());
                 }
+                if (openSearch != null && !openSearch.isRunning()) {
+                    throw died("opensearch", openSearch.logFile());
+                }
                 for (String module : List.copyOf(running.keySet())) {
                     QuarkusAppProcess app = running.get(module);
                     if (!held.contains(module) && !app.isAlive()) {
@@ -289,6 +305,9 @@ public final class LocalPipeline {
         for (int i = apps.size() - 1; i >= 0; i--) {
             apps.get(i).stop();
         }
+        if (openSearch != null) {
+            openSearch.stop();
+        }
         if (kafka != null) {
             kafka.stop();
         }
@@ -313,17 +332,42 @@ public final class LocalPipeline {
                 // once instead of waiting for its crashed session to time out.
                 new Service("analytics-consumer", settings.analyticsPort(), with(database, Map.of(
                         "kafka.bootstrap.servers", bootstrap,
-                        "analytics.instance-id", "analytics-1"))),
-                new Service("search-indexer", settings.searchPort(), Map.of(
-                        "kafka.bootstrap.servers", bootstrap,
-                        "search.instance-id", "search-1",
-                        "search.index-dir", settings.data().resolve("search-index").toString(),
-                        "search.operator.token", operatorToken))));
+                        "analytics.instance-id", "analytics-1")))));
         if (settings.relays() == 2) {
             // Same slot, same settings: whichever holds the active lock streams, the other stands by.
             services.add(new Service("cdc-relay-2", "cdc-relay", settings.secondRelayPort(), relay));
         }
+        services.addAll(searchIndexers(bootstrap));
         return services;
+    }
+
+    /**
+     * One member on a Lucene index of its own (an index is per process), or, with {@code --search=opensearch}, two
+     * members of group {@code search} sharing the partitions and the OpenSearch node, each with its own instance id.
+     */
+    private List<Service> searchIndexers(String bootstrap) {
+        Map<String, String> common = Map.of("kafka.bootstrap.servers", bootstrap, "search.operator.token", operatorToken);
+        if (openSearch == null) {
+            return List.of(new Service("search-indexer", settings.searchPort(), with(common, Map.of(
+                    "search.instance-id", "search-1",
+                    "search.index-dir", settings.data().resolve("search-index").toString()))));
+        }
+        // A group of its own: group "search"'s offsets are where a Lucene index of an earlier run stopped, and an
+        // OpenSearch index keeps none, so it would start there and miss every blog before.
+        Map<String, String> shared = with(common, Map.of("search.backend", "opensearch",
+                "search.opensearch.url", openSearch.url(), "search.group-id", "search-opensearch"));
+        return List.of(
+                new Service("search-indexer", "search-indexer", settings.searchPort(),
+                        with(shared, Map.of("search.instance-id", "search-1"))),
+                new Service("search-indexer-2", "search-indexer", settings.searchPort() + 1,
+                        with(shared, Map.of("search.instance-id", "search-2"))));
+    }
+
+    private EmbeddedOpenSearch openSearch() {
+        if (openSearch == null) {
+            throw new IllegalArgumentException("No part opensearch: run with --search=opensearch");
+        }
+        return openSearch;
     }
 
     private static String newOperatorToken() {
@@ -339,7 +383,7 @@ public final class LocalPipeline {
                 %s (Ctrl-C stops everything; data stays in %s, ./run-local --reset starts empty)
 
                   blog API     %s                Swagger UI %s/q/swagger-ui
-                  search       http://127.0.0.1:%d/search?q=outbox
+                  search       http://127.0.0.1:%d/search?q=outbox%s
                   rebuild      curl -si -XPOST http://127.0.0.1:%d/index/rebuild -H 'authorization: Bearer %s'
                   relay        http://127.0.0.1:%d/  (status page; raw figures at /lag and /lag/groups)%s
                   metrics      /q/metrics and /q/health on ports %d (blog-app), %d (cdc-relay), %d (analytics), %d (search)
@@ -356,7 +400,8 @@ public final class LocalPipeline {
                   curl -s %s/users/1            # total_blogs catches up in milliseconds
                   curl -s 'http://127.0.0.1:%d/search?q=respond'
 
-                """, READY_LINE, settings.data(), blog, blog, settings.searchPort(), settings.searchPort(),
+                """, READY_LINE, settings.data(), blog, blog, settings.searchPort(), searchBackendLine(),
+                settings.searchPort(),
                 operatorToken, settings.relayPort(), settings.relays() == 2
                         ? "\n               http://127.0.0.1:" + settings.secondRelayPort() + "/  (the second relay: one of the two"
                         + " streams, the other stands by)" : "",
@@ -364,6 +409,16 @@ public final class LocalPipeline {
                 postgres.jdbcUrl(DATABASE), postgres.username(), postgres.password(), kafka.bootstrapServers(), TOPIC,
                 DEAD_LETTER_TOPIC, settings.logs(), blog, blog, blog, settings.searchPort());
         out.flush();
+    }
+
+    /** With OpenSearch, where the second member and the node are; nothing for the Lucene default. */
+    private String searchBackendLine() {
+        if (openSearch == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%n               http://127.0.0.1:%d/search?q=outbox  (two members of group"
+                + " search-opensearch, one OpenSearch index)%n  OpenSearch   %s  alias blogs (curl %s/_cat/indices)",
+                settings.searchPort() + 1, openSearch.url(), openSearch.url());
     }
 
     /** The events topic keeps every event: a search index rebuild replays it from the start. */

@@ -6,23 +6,29 @@ import java.util.Map;
 
 /**
  * The local pipeline's command line: {@code --data=DIR} (default {@code local-data}), {@code --reset} (start
- * empty), a port per part, and {@code --relays=2} for a standby relay beside the active one (on
- * {@code --second-relay-port}). {@code --repository} is where the modules' packaged jars are (the current folder).
+ * empty), a port per part, {@code --relays=2} for a standby relay beside the active one (on
+ * {@code --second-relay-port}), and {@code --search=lucene|opensearch} (one search-indexer on a local Lucene index, or
+ * an embedded OpenSearch node and two members sharing it, the second on {@code --search-port} + 1).
+ * {@code --repository} is where the modules' packaged jars are (the current folder).
  */
 public record LocalSettings(Path repository, Path data, boolean reset, int postgresPort, int kafkaPort,
                      int kafkaControllerPort, int blogPort, int relayPort, int analyticsPort, int searchPort,
-                     int relays, int secondRelayPort) {
-
-    /** One relay. */
-    public LocalSettings(Path repository, Path data, boolean reset, int postgresPort, int kafkaPort,
-                         int kafkaControllerPort, int blogPort, int relayPort, int analyticsPort, int searchPort) {
-        this(repository, data, reset, postgresPort, kafkaPort, kafkaControllerPort, blogPort, relayPort, analyticsPort,
-                searchPort, 1, 0);
-    }
+                     int relays, int secondRelayPort, Search search, int openSearchPort) {
 
     static final String USAGE = "Usage: ./run-local [--reset] [--data=local-data] [--postgres-port=15432]"
             + " [--kafka-port=19092] [--kafka-controller-port=19093] [--blog-port=8080] [--relay-port=8081] [--analytics-port=8082]"
-            + " [--search-port=8083] [--relays=1|2] [--second-relay-port=8084]";
+            + " [--search-port=8083] [--relays=1|2] [--second-relay-port=8085] [--search=lucene|opensearch]"
+            + " [--opensearch-port=19200]";
+
+    /** Where search-indexer keeps its index. */
+    public enum Search { LUCENE, OPENSEARCH }
+
+    /** One relay, search on Lucene. */
+    public LocalSettings(Path repository, Path data, boolean reset, int postgresPort, int kafkaPort,
+                         int kafkaControllerPort, int blogPort, int relayPort, int analyticsPort, int searchPort) {
+        this(repository, data, reset, postgresPort, kafkaPort, kafkaControllerPort, blogPort, relayPort, analyticsPort,
+                searchPort, 1, 0, Search.LUCENE, 19200);
+    }
 
     public static LocalSettings parse(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
@@ -42,7 +48,8 @@ public record LocalSettings(Path repository, Path data, boolean reset, int postg
                 port(options, "kafka-controller-port", 19093),
                 port(options, "blog-port", 8080), port(options, "relay-port", 8081),
                 port(options, "analytics-port", 8082), port(options, "search-port", 8083),
-                port(options, "relays", 1), port(options, "second-relay-port", 8084));
+                port(options, "relays", 1), port(options, "second-relay-port", 8085),
+                search(take(options, "search", "lucene")), port(options, "opensearch-port", 19200));
         if (settings.relays() < 1 || settings.relays() > 2) {
             throw new IllegalArgumentException("--relays must be 1 or 2 (one streams, the other stands by)\n" + USAGE);
         }
@@ -54,6 +61,15 @@ public record LocalSettings(Path repository, Path data, boolean reset, int postg
 
     Path logs() {
         return data.resolve("logs");
+    }
+
+    private static Search search(String value) {
+        return switch (value) {
+            case "lucene" -> Search.LUCENE;
+            case "opensearch" -> Search.OPENSEARCH;
+            default -> throw new IllegalArgumentException("--search must be lucene or opensearch, not '" + value
+                    + "'\n" + USAGE);
+        };
     }
 
     private static String take(Map<String, String> options, String name, String fallback) {

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * One running application: its name (the module's, or {@code cdc-relay-2} for a standby relay), its module (whose
- * packaged jar runs), its port, and the settings it needs.
+ * One running application: its name (the module's, or another for a second process of one module: a standby relay,
+ * a second search member), its module (whose packaged jar runs), its port, and the settings it needs.
  */
 record Service(String name, String module, int port, Map<String, String> settings) {
 

@@ -41,6 +41,7 @@ public final class EmbeddedOpenSearch implements OpenSearchServer {
     private final Path log;
     private final String clusterName;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final boolean portsPicked;
     private volatile int httpPort;
     private volatile int transportPort;
     private boolean startedBefore;
@@ -52,7 +53,22 @@ public final class EmbeddedOpenSearch implements OpenSearchServer {
         this.home = instanceDir.resolve("home");
         this.log = instanceDir.resolve("node.log");
         this.clusterName = "outbox-test-" + instanceDir.getFileName();
+        this.portsPicked = true;
         pickPorts();
+    }
+
+    /**
+     * A node in {@code instanceDir} on fixed ports whose data outlives this object: {@link #start()} reuses what an
+     * earlier run left there (never {@link #close()} it, which deletes the data). For the local pipeline.
+     */
+    public EmbeddedOpenSearch(Path instanceDir, int httpPort, int transportPort) {
+        this.instanceDir = WorkDirectory.publicDirectory(instanceDir);
+        this.home = this.instanceDir.resolve("home");
+        this.log = this.instanceDir.resolve("node.log");
+        this.clusterName = "outbox-local";
+        this.portsPicked = false;
+        this.httpPort = httpPort;
+        this.transportPort = transportPort;
     }
 
     /**
@@ -80,7 +96,7 @@ public final class EmbeddedOpenSearch implements OpenSearchServer {
                 failed.kill();
                 process = null;
                 boolean portTaken = failed.wrote("BindException") || failed.wrote(LoopbackPorts.ADDRESS_IN_USE);
-                if (portTaken && !startedBefore && attempt < BIND_ATTEMPTS) {
+                if (portTaken && portsPicked && !startedBefore && attempt < BIND_ATTEMPTS) {
                     pickPorts();
                     continue;
                 }
