@@ -34,6 +34,7 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
 
     private static final Logger LOG = Logger.getLogger(OpenSearchIndexes.class);
     private static final String ALREADY_EXISTS = "resource_already_exists_exception";
+    private static final String PRIMARY_DEADLINE = "60s";
 
     private final OpenSearchTransport transport;
     private final OpenSearchClient client;
@@ -84,6 +85,7 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
             live = aliasTarget();
         }
         String generation = live.orElseThrow(() -> new IOException("Alias " + alias + " names no index"));
+        awaitPrimary(generation);
         return new OpenSearchSearchIndex(client, url, generation, alias, this::liveGenerationOrUnknown, metrics);
     }
 
@@ -91,6 +93,7 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     public SearchIndex createFresh() throws IOException {
         String fresh = generationName(highestGeneration() + 1);
         create(fresh, false);
+        awaitPrimary(fresh);
         return new OpenSearchSearchIndex(client, url, fresh, fresh, this::liveGenerationOrUnknown, metrics);
     }
 
@@ -168,6 +171,23 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
             if (!mayExist) {
                 throw new IOException(generation + " exists already: another rebuild is filling it", e);
             }
+        }
+    }
+
+    /**
+     * A created index answers 503 ("all shards failed") until its primary shard started; a member that found the first
+     * generation created by another member starting with it would otherwise count its documents too early and exit.
+     */
+    private void awaitPrimary(String generation) throws IOException {
+        boolean timedOut;
+        try {
+            timedOut = client.cluster().health(health -> health.index(generation).waitForStatus(HealthStatus.Yellow)
+                    .timeout(time -> time.time(PRIMARY_DEADLINE))).timedOut();
+        } catch (OpenSearchException e) {
+            timedOut = true;
+        }
+        if (timedOut) {
+            throw new IOException("The primary shard of " + generation + " did not start within " + PRIMARY_DEADLINE);
         }
     }
 
