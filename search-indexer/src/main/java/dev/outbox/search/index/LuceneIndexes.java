@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -64,6 +65,11 @@ public final class LuceneIndexes implements SearchIndexes {
     public void discard(SearchIndex index) throws IOException {
         index.close();
         deleteTree(lucene(index).path());
+    }
+
+    @Override
+    public Optional<RebuildClaim> claimRebuild(String owner) {
+        return Optional.of(RebuildClaim.LOCAL);
     }
 
     /** The index is in this process: its failures show in the consumer's readiness. Here: its folder can be written. */

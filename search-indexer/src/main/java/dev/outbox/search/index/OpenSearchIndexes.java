@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,11 +42,13 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     private final String url;
     private final String alias;
     private final BulkMetrics metrics;
+    private final RebuildClaims claims;
 
     private OpenSearchIndexes(OpenSearchTransport transport, String url, String alias, MeterRegistry registry) {
         this.transport = transport;
         this.metrics = new BulkMetrics(registry);
         this.client = new OpenSearchClient(transport);
+        this.claims = new RebuildClaims(client, alias, Clock.systemUTC());
         this.url = url;
         this.alias = alias;
     }
@@ -125,6 +128,12 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
                 throw e;
             }
         }
+    }
+
+    /** One rebuild at a time among every member on this alias: see {@link RebuildClaims}. */
+    @Override
+    public Optional<RebuildClaim> claimRebuild(String owner) throws IOException {
+        return claims.claim(owner);
     }
 
     /**

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ public class IndexRebuild {
     /** A replay that reads nothing for this long while records remain is failed rather than left hanging. */
     private static final Duration STALL_LIMIT = Duration.ofSeconds(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Well within the claim's lease (four minutes on OpenSearch). */
+    private static final Duration CLAIM_RENEWAL = Duration.ofSeconds(15);
 
     @Inject
     SearchConfig config;
@@ -69,8 +72,9 @@ public class IndexRebuild {
     }
 
     /**
-     * Starts a rebuild in the background. Refused while one runs, and when retention already deleted the start
-     * of a partition: the blogs published there would vanish from search, unless {@code allowPartial}.
+     * Starts a rebuild in the background. Refused while one runs, here or in any member sharing the index (the claim
+     * is taken before this returns), and when retention already deleted the start of a partition: the blogs
+     * published there would vanish from search, unless {@code allowPartial}.
      */
     public synchronized void start(boolean allowPartial) {
         if (status.isRunning()) {
@@ -84,8 +88,16 @@ public class IndexRebuild {
                         + config.topic() + " forever (retention.ms=-1), or rebuild anyway with allow_partial=true.");
             }
         }
+        SearchIndexes.RebuildClaim claim;
+        try {
+            claim = indexes.claimRebuild(owner()).orElseThrow(() -> new RefusedException("A rebuild is already "
+                    + "running in another member of group " + config.groupId() + " on the same index; follow it at "
+                    + "GET /index/rebuild on the members."));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot claim the rebuild", e);
+        }
         status = RebuildStatus.started(Instant.now());
-        new Thread(this::run, "search-rebuild").start();
+        new Thread(() -> run(claim), "search-rebuild").start();
     }
 
     public RebuildStatus status() {
@@ -96,21 +108,21 @@ public class IndexRebuild {
         shuttingDown = true;
     }
 
-    private void run() {
+    private void run(SearchIndexes.RebuildClaim claim) {
         SearchIndex fresh = null;
         boolean swapped = false;
-        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(readerProperties())) {
+        try (claim; KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(readerProperties())) {
             List<TopicPartition> partitions = partitions(reader);
             reader.assign(partitions);
             reader.seekToBeginning(partitions);
             fresh = indexes.createFresh();
             LOG.infof("Rebuilding the search index into %s from %d partitions of %s", fresh.location(),
                     partitions.size(), config.topic());
-            replay(reader, fresh, reader.endOffsets(partitions));
+            replay(reader, fresh, reader.endOffsets(partitions), claim);
             status = status.swapping();
             SearchIndex rebuilt = fresh;
             live.swap(() -> {
-                replay(reader, rebuilt, reader.endOffsets(partitions));
+                replay(reader, rebuilt, reader.endOffsets(partitions), claim);
                 return rebuilt;
             });
             swapped = true;
@@ -146,10 +158,15 @@ public class IndexRebuild {
     }
 
     /** Reads every partition up to {@code targets} into {@code index}; poison events are counted and skipped. */
-    private void replay(KafkaConsumer<byte[], byte[]> reader, SearchIndex index, Map<TopicPartition, Long> targets)
-            throws IOException, TimeoutException {
+    private void replay(KafkaConsumer<byte[], byte[]> reader, SearchIndex index, Map<TopicPartition, Long> targets,
+                        SearchIndexes.RebuildClaim claim) throws IOException, TimeoutException {
         Instant lastProgress = Instant.now();
+        Instant lastRenewal = Instant.now();
         while (!reached(reader, targets)) {
+            if (Duration.between(lastRenewal, Instant.now()).compareTo(CLAIM_RENEWAL) > 0) {
+                claim.renew();
+                lastRenewal = Instant.now();
+            }
             if (shuttingDown) {
                 throw new IllegalStateException("shutting down");
             }
@@ -187,6 +204,12 @@ public class IndexRebuild {
         } catch (IOException e) {
             LOG.warnf(e, "Could not remove the unfinished index %s; it is removed at the next start", fresh.location());
         }
+    }
+
+    /** Names this process to a member whose rebuild is refused, in the claim. */
+    private String owner() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "unknown-host");
+        return config.instanceId().orElse(host) + " (pid " + ProcessHandle.current().pid() + ")";
     }
 
     /** No group: a rebuild reads on its own and commits nothing, so the live group's offsets stay untouched. */

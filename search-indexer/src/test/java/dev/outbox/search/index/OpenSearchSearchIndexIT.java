@@ -179,6 +179,41 @@ class OpenSearchSearchIndexIT extends SearchIndexContract {
         }
     }
 
+    @Test
+    void oneRebuildClaimAtATimeAmongTheMembersSharingAnAlias() throws IOException {
+        try (OpenSearchIndexes otherMember = OpenSearchIndexes.connect(url, Optional.empty(), Optional.empty(), alias,
+                meters)) {
+            Optional<SearchIndexes.RebuildClaim> first = indexes.claimRebuild("member-1");
+            assertThat(first).isPresent();
+            assertThat(otherMember.claimRebuild("member-2")).as("while member-1 rebuilds").isEmpty();
+            first.get().renew();
+            assertThat(otherMember.claimRebuild("member-2")).as("renewed").isEmpty();
+
+            first.get().close();
+
+            Optional<SearchIndexes.RebuildClaim> second = otherMember.claimRebuild("member-2");
+            assertThat(second).as("after member-1 finished").isPresent();
+            second.get().close();
+        }
+    }
+
+    @Test
+    void aClaimNotRenewedWithinItsLeaseIsTakenOverAndItsHolderLearnsIt() throws IOException {
+        SearchIndexes.RebuildClaim crashed = indexes.claimRebuild("member-1").orElseThrow();
+        // As a holder that crashed five minutes ago left it: renewed longer ago than the lease.
+        long stale = System.currentTimeMillis() - RebuildClaims.LEASE.toMillis() - 60_000;
+        assertThat(sendJson("PUT", "/" + alias + "-rebuild/_doc/rebuild?refresh=true",
+                "{\"owner\":\"member-1\",\"renewed_at\":" + stale + "}").statusCode()).isEqualTo(200);
+
+        Optional<SearchIndexes.RebuildClaim> takenOver = indexes.claimRebuild("member-2");
+
+        assertThat(takenOver).isPresent();
+        assertThat(catchThrowable(crashed::renew)).isInstanceOf(IOException.class).hasMessageContaining("taken over");
+        crashed.close(); // the claim is member-2's now: closing the old one must not release it
+        assertThat(indexes.claimRebuild("member-3")).isEmpty();
+        takenOver.get().close();
+    }
+
     private Timer bulks(String outcome) {
         Timer timer = meters.find("search.opensearch.bulk").tag("outcome", outcome).timer();
         return timer != null ? timer : meters.timer("none-" + outcome);
@@ -223,6 +258,17 @@ class OpenSearchSearchIndexIT extends SearchIndexContract {
             }
         }
         return targets;
+    }
+
+    private static HttpResponse<String> sendJson(String method, String path, String json) throws IOException {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url + path)).header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(json)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     private static HttpResponse<String> send(String method, String path) throws IOException {

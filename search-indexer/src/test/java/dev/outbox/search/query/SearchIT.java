@@ -261,6 +261,30 @@ class SearchIT {
     }
 
     @Test
+    void aSecondMemberInTheLuceneGroupMakesTheInstanceUnreadyAndSaysWhy() {
+        Map<String, Object> settings = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "search",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        try (KafkaConsumer<String, String> second = new KafkaConsumer<>(settings)) {
+            second.subscribe(List.of(SearchWorld.TOPIC));
+            // It commits nothing: once it leaves, the indexer goes on from the group's offsets.
+            await().atMost(DEADLINE).pollInSameThread().untilAsserted(() -> {
+                second.poll(Duration.ofMillis(100));
+                RestAssured.get("/q/health/ready").then().statusCode(503)
+                        .body("checks.find { it.name == 'search-group' }.status", equalTo("DOWN"))
+                        .body("checks.find { it.name == 'search-group' }.data.members", equalTo(2))
+                        .body("checks.find { it.name == 'search-group' }.data.reason",
+                                containsString("a Lucene index is per process"));
+            });
+        }
+        await().atMost(DEADLINE).untilAsserted(() -> RestAssured.get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'search-group' }.data.members", equalTo(1)));
+    }
+
+    @Test
     void reportsHealthAndIndexMetrics() {
         RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'search-backend' }.data.backend", equalTo("lucene"));
