@@ -7,10 +7,10 @@ import dev.outbox.bench.load.LoadClient;
 import dev.outbox.bench.machine.CpuSplit;
 import dev.outbox.search.index.BlogChange;
 import dev.outbox.search.index.LuceneIndexes;
+import dev.outbox.search.index.Partition;
 import dev.outbox.search.index.SearchIndex;
 import dev.outbox.search.index.SearchResults;
 import dev.outbox.testsupport.process.WorkDirectory;
-import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ final class InProcessIndex implements AutoCloseable {
      * only go into a commit's user data, so one partition stands for the topic's three.
      */
     Indexing apply(List<EncodedEvent> events, int batchSize, CpuSplit cpuSplit) throws IOException {
-        TopicPartition partition = new TopicPartition("blog.events", 0);
+        Partition partition = new Partition("blog.events", 0);
         CpuSplit.Snapshot cpuStart = cpuSplit.snapshot();
         long start = System.nanoTime();
         for (int from = 0; from < events.size(); from += batchSize) {

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,17 +63,29 @@ public class LiveIndex {
         }
     }
 
+    /**
+     * Called by the Kafka adapter with Kafka's partitions; the index below sees {@link Partition}s. (The conversion
+     * moves into the adapter when the consumer adapters are merged into event-consumer.)
+     */
     public Applied apply(List<BlogChange> changes, Map<TopicPartition, Long> nextOffsets) throws IOException {
+        Map<Partition, Long> offsets = new HashMap<>();
+        nextOffsets.forEach((partition, offset) -> offsets.put(
+                new Partition(partition.topic(), partition.partition()), offset));
         indexing.lock();
         try {
-            return current.apply(changes, nextOffsets);
+            return current.apply(changes, offsets);
         } finally {
             indexing.unlock();
         }
     }
 
     public Optional<Map<TopicPartition, Long>> positions() throws IOException {
-        return current.positions();
+        return current.positions().map(recorded -> {
+            Map<TopicPartition, Long> kafka = new HashMap<>();
+            recorded.forEach((partition, offset) -> kafka.put(
+                    new TopicPartition(partition.topic(), partition.number()), offset));
+            return kafka;
+        });
     }
 
     public boolean isTransient(Exception failure) {

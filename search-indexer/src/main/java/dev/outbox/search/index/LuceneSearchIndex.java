@@ -1,7 +1,6 @@
 package dev.outbox.search.index;
 
 import dev.outbox.consumer.EventHandler.Applied;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.Document;
@@ -89,7 +88,7 @@ final class LuceneSearchIndex implements SearchIndex {
     }
 
     @Override
-    public Applied apply(List<BlogChange> changes, Map<TopicPartition, Long> nextOffsets) throws IOException {
+    public Applied apply(List<BlogChange> changes, Map<Partition, Long> nextOffsets) throws IOException {
         Map<Long, BlogChange> newestByBlog = new LinkedHashMap<>();
         for (BlogChange change : changes) {
             newestByBlog.merge(change.blogId(), change, (a, b) -> b.version() > a.version() ? b : a);
@@ -117,13 +116,13 @@ final class LuceneSearchIndex implements SearchIndex {
     }
 
     @Override
-    public Optional<Map<TopicPartition, Long>> positions() {
-        Map<TopicPartition, Long> positions = new HashMap<>();
+    public Optional<Map<Partition, Long>> positions() {
+        Map<Partition, Long> positions = new HashMap<>();
         for (Map.Entry<String, String> entry : committedData().entrySet()) {
             if (entry.getKey().startsWith(OFFSET_KEY)) {
                 String partition = entry.getKey().substring(OFFSET_KEY.length());
                 int dash = partition.lastIndexOf('-');
-                positions.put(new TopicPartition(partition.substring(0, dash),
+                positions.put(new Partition(partition.substring(0, dash),
                         Integer.parseInt(partition.substring(dash + 1))), Long.parseLong(entry.getValue()));
             }
         }
@@ -253,7 +252,7 @@ final class LuceneSearchIndex implements SearchIndex {
     }
 
     /** Offsets only move forward: a batch redelivered after a rebuild must not take them back. */
-    private Map<String, String> withOffsets(Map<TopicPartition, Long> nextOffsets) {
+    private Map<String, String> withOffsets(Map<Partition, Long> nextOffsets) {
         Map<String, String> data = new HashMap<>(committedData());
         nextOffsets.forEach((partition, offset) -> data.merge(OFFSET_KEY + partition, Long.toString(offset),
                 (old, next) -> Long.parseLong(next) > Long.parseLong(old) ? next : old));

@@ -2,7 +2,6 @@ package dev.outbox.search.index;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.outbox.consumer.EventHandler.Applied;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.search.IndexSearcher;
@@ -92,7 +91,7 @@ final class OpenSearchSearchIndex implements SearchIndex {
      * a retry counts them as skipped rather than applied.
      */
     @Override
-    public Applied apply(List<BlogChange> changes, Map<TopicPartition, Long> nextOffsets) throws IOException {
+    public Applied apply(List<BlogChange> changes, Map<Partition, Long> nextOffsets) throws IOException {
         if (changes.isEmpty()) {
             return new Applied(0, 0);
         }
@@ -147,7 +146,7 @@ final class OpenSearchSearchIndex implements SearchIndex {
     }
 
     @Override
-    public Optional<Map<TopicPartition, Long>> positions() {
+    public Optional<Map<Partition, Long>> positions() {
         return Optional.empty();
     }
 

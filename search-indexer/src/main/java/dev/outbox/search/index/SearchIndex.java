@@ -1,7 +1,6 @@
 package dev.outbox.search.index;
 
 import dev.outbox.consumer.EventHandler.Applied;
-import org.apache.kafka.common.TopicPartition;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -20,14 +19,14 @@ public interface SearchIndex extends Closeable {
      * redelivery or a stale event), and records {@code nextOffsets} with the changes where the index keeps offsets.
      * Durable and searchable on return: a crash afterwards loses neither the changes nor the offsets.
      */
-    Applied apply(List<BlogChange> changes, Map<TopicPartition, Long> nextOffsets) throws IOException;
+    Applied apply(List<BlogChange> changes, Map<Partition, Long> nextOffsets) throws IOException;
 
     /**
      * For each partition, the offset after the last event applied, as recorded by {@link #apply}; empty when this
      * index keeps no offsets (one shared by several members cannot hold each one's), and the group's committed
      * offsets say where to start.
      */
-    Optional<Map<TopicPartition, Long>> positions() throws IOException;
+    Optional<Map<Partition, Long>> positions() throws IOException;
 
     /** @throws InvalidQueryException when the query text cannot be parsed or breaks a limit */
     SearchResults search(SearchRequest request) throws IOException;

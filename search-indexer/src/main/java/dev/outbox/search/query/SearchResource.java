@@ -3,6 +3,8 @@ package dev.outbox.search.query;
 import dev.outbox.search.index.LiveIndex;
 import dev.outbox.search.index.SearchRequest;
 import dev.outbox.search.index.SearchResults;
+import dev.outbox.search.problem.Problem;
+import dev.outbox.search.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -5,6 +5,7 @@ import dev.outbox.consumer.Records;
 import dev.outbox.search.SearchConfig;
 import dev.outbox.search.index.BlogChange;
 import dev.outbox.search.index.LiveIndex;
+import dev.outbox.search.index.Partition;
 import dev.outbox.search.index.SearchIndex;
 import dev.outbox.search.index.SearchIndexes;
 import io.quarkus.runtime.ShutdownEvent;
@@ -179,10 +180,10 @@ public class IndexRebuild {
             }
             lastProgress = Instant.now();
             List<BlogChange> changes = new ArrayList<>(batch.count());
-            Map<TopicPartition, Long> next = new HashMap<>();
+            Map<Partition, Long> next = new HashMap<>();
             int poison = 0;
             for (ConsumerRecord<byte[], byte[]> record : batch) {
-                next.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+                next.put(new Partition(record.topic(), record.partition()), record.offset() + 1);
                 try {
                     changes.add(BlogChange.read(Records.header(record, "id"), record.value()));
                 } catch (PoisonEventException e) {

@@ -1,8 +1,8 @@
 package dev.outbox.search.rebuild;
 
 import dev.outbox.search.index.LiveIndex;
-import dev.outbox.search.query.Problem;
-import dev.outbox.search.query.ProblemException;
+import dev.outbox.search.problem.Problem;
+import dev.outbox.search.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

@@ -1,6 +1,5 @@
 package dev.outbox.search.index;
 
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The search contract on a Lucene index on real disk, and what only Lucene does: offsets kept in its commits. */
 class LuceneSearchIndexTest extends SearchIndexContract {
 
-    private static final TopicPartition P0 = new TopicPartition("blog.events", 0);
+    private static final Partition P0 = new Partition("blog.events", 0);
 
     @TempDir
     Path directory;
@@ -33,7 +32,7 @@ class LuceneSearchIndexTest extends SearchIndexContract {
 
     @Test
     void recordedOffsetsSurviveReopeningAndNeverMoveBack() throws IOException {
-        TopicPartition p1 = new TopicPartition("blog.events", 1);
+        Partition p1 = new Partition("blog.events", 1);
         index.apply(List.of(published(1, 7, 1, "t", "b")), Map.of(P0, 10L, p1, 4L));
         index.apply(List.of(), Map.of(P0, 6L));
         index.close();

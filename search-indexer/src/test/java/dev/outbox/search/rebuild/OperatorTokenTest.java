@@ -1,7 +1,7 @@
 package dev.outbox.search.rebuild;
 
 import dev.outbox.search.SearchConfig;
-import dev.outbox.search.query.ProblemException;
+import dev.outbox.search.problem.ProblemException;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;

@@ -1,4 +1,4 @@
-package dev.outbox.search.query;
+package dev.outbox.search.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.core.Response;

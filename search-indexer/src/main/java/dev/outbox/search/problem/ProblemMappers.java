@@ -1,6 +1,5 @@
-package dev.outbox.search.query;
+package dev.outbox.search.problem;
 
-import dev.outbox.search.index.InvalidQueryException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -9,7 +8,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 
-/** Turns every failure into an RFC 9457 problem; nothing leaves this API as HTML or a bare status. */
+/**
+ * Turns every failure into an RFC 9457 problem; nothing leaves this API as HTML or a bare status. A leaf: features map
+ * their own exceptions (query/'s {@code InvalidQueryMapper}) and throw {@link ProblemException}.
+ */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -17,12 +19,6 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
         return e.problem().toResponse(uri.getPath(), e.headers());
-    }
-
-    @ServerExceptionMapper
-    public Response invalidQuery(InvalidQueryException e, UriInfo uri) {
-        return new Problem(Problem.INVALID_QUERY, "The search request is not valid", 400, e.getMessage(), null,
-                List.of(new Problem.ParameterError("q", e.getMessage()))).toResponse(uri.getPath());
     }
 
     @ServerExceptionMapper
