@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Flags a Lucene group with more than one member: a Lucene index is per process, so each member would index only the
@@ -46,19 +46,21 @@ public class LuceneGroupGuard implements HealthCheck {
     String bootstrapServers;
 
     private Admin admin;
-    private long checkedAt = Long.MIN_VALUE;
+    /** The question in flight, if any: a readiness probe never waits for Kafka's answer. */
+    private KafkaFuture<ConsumerGroupDescription> asking;
+    private long askedAt = Long.MIN_VALUE;
     private int members = -1;
     private String failure;
 
     @Override
     public synchronized HealthCheckResponse call() {
-        refresh();
+        askIfDue();
         boolean lucene = config.backend() == SearchConfig.Backend.LUCENE;
         var response = HealthCheckResponse.named("search-group")
                 .withData("group", config.groupId())
                 .withData("members", members);
         if (failure != null) {
-            // Kafka unreachable: the consumer's own check says so; this one cannot tell, and does not block on it.
+            // Kafka unreachable: the consumer's own check says so; this one cannot tell.
             return response.withData("unknown", failure).up().build();
         }
         if (lucene && members > 1) {
@@ -69,34 +71,40 @@ public class LuceneGroupGuard implements HealthCheck {
         return response.up().build();
     }
 
-    private void refresh() {
+    /**
+     * Asks Kafka for the group's members, at most every {@link #RECHECK} and one question at a time; the answer lands
+     * in {@link #answered} and the next probe reports it. Waiting here would hold a readiness probe up to the request
+     * timeout (seen: an indexer failing at start exited before its first probe was answered).
+     */
+    private void askIfDue() {
         long now = System.nanoTime();
-        if (checkedAt != Long.MIN_VALUE && now - checkedAt < RECHECK.toNanos()) {
+        if ((asking != null && !asking.isDone())
+                || (askedAt != Long.MIN_VALUE && now - askedAt < RECHECK.toNanos())) {
             return;
         }
-        checkedAt = now;
-        try {
-            if (admin == null) {
-                admin = Admin.create(adminProperties());
-                Gauge.builder("search.group.members", this, guard -> guard.members)
-                        .description("Members of this indexer's consumer group (a Lucene group needs exactly one)")
-                        .register(metrics);
-            }
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(config.groupId()))
-                    .describedGroups().get(config.groupId()).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            int seen = group.members().size();
-            if (config.backend() == SearchConfig.Backend.LUCENE && seen > 1 && members <= 1) {
-                LOG.errorf("Group %s has %d members on the Lucene backend: each indexes only its partitions, so "
-                        + "search answers with part of the blogs. One member per Lucene group.", config.groupId(), seen);
-            }
-            members = seen;
-            failure = null;
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            failure = e.getClass().getSimpleName();
+        askedAt = now;
+        if (admin == null) {
+            admin = Admin.create(adminProperties());
+            Gauge.builder("search.group.members", this, guard -> guard.members)
+                    .description("Members of this indexer's consumer group (a Lucene group needs exactly one)")
+                    .register(metrics);
         }
+        asking = admin.describeConsumerGroups(List.of(config.groupId())).describedGroups().get(config.groupId());
+        asking.whenComplete(this::answered);
+    }
+
+    private synchronized void answered(ConsumerGroupDescription group, Throwable error) {
+        if (error != null) {
+            failure = error.getClass().getSimpleName();
+            return;
+        }
+        int seen = group.members().size();
+        if (config.backend() == SearchConfig.Backend.LUCENE && seen > 1 && members <= 1) {
+            LOG.errorf("Group %s has %d members on the Lucene backend: each indexes only its partitions, so "
+                    + "search answers with part of the blogs. One member per Lucene group.", config.groupId(), seen);
+        }
+        members = seen;
+        failure = null;
     }
 
     /** The client settings that make a connection (security, SASL, TLS) pass through from the consumer's. */
