@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.Link;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.net.URI;
 import java.util.List;
@@ -37,6 +40,12 @@ public class AuthorBlogsResource {
     public record BlogPage(List<BlogView> items, URI next) {
     }
 
+    @APIResponse(responseCode = "200", description = "Live blogs, newest first; next and Link: rel=next name the following page",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BlogPage.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "422", ref = "Unprocessable")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @GET
     public Response list(@PathParam("authorId") long authorId,
                          @QueryParam("limit") String limitParameter,

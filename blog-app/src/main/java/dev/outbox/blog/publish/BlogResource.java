@@ -19,6 +19,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +43,16 @@ public class BlogResource {
     @Inject
     ApiTokens tokens;
 
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "201", description = "Published, with its BlogPublished event; Location and ETag name it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BlogView.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthenticated")
+    @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    @APIResponse(responseCode = "422", ref = "Unprocessable")
+    @APIResponse(responseCode = "429", ref = "RateLimited")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @Transactional
     @RateLimited(RateLimited.Key.API_TOKEN)
     @POST
@@ -63,6 +77,16 @@ public class BlogResource {
      * Publishes up to {@code blog.limits.max-import-blogs} drafts at once (an author moving their archive here): all
      * of them with their events in one transaction, or none. No Idempotency-Key: a key names one blog.
      */
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "201", description = "Every draft published, with its events, in one transaction",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ImportedBlogs.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthenticated")
+    @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    @APIResponse(responseCode = "422", ref = "Unprocessable")
+    @APIResponse(responseCode = "429", ref = "RateLimited")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @Transactional
     @RateLimited(RateLimited.Key.API_TOKEN)
     @POST
@@ -80,6 +104,10 @@ public class BlogResource {
                 .entity(new ImportedBlogs(publishing.importAll(authorId, request))).build();
     }
 
+    @APIResponse(responseCode = "200", description = "The blog; ETag is its version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BlogView.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @GET
     @Path("/{id}")
     public Response get(@PathParam("id") long id) {
@@ -88,6 +116,19 @@ public class BlogResource {
         return Response.ok(blog).tag(blog.entityTag()).build();
     }
 
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "Updated to version + 1, with its BlogUpdated event",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BlogView.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "401", ref = "Unauthenticated")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "412", ref = "PreconditionFailed")
+    @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    @APIResponse(responseCode = "422", ref = "Unprocessable")
+    @APIResponse(responseCode = "429", ref = "RateLimited")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @Transactional
     @RateLimited(RateLimited.Key.API_TOKEN)
     @PUT
@@ -100,6 +141,14 @@ public class BlogResource {
         return Response.ok(blog).tag(blog.entityTag()).build();
     }
 
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "204", description = "Deleted, with its BlogDeleted event")
+    @APIResponse(responseCode = "401", ref = "Unauthenticated")
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "412", ref = "PreconditionFailed")
+    @APIResponse(responseCode = "429", ref = "RateLimited")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @Transactional
     @RateLimited(RateLimited.Key.API_TOKEN)
     @DELETE

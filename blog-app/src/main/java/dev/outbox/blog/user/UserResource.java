@@ -14,6 +14,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.List;
 
@@ -25,6 +28,15 @@ public class UserResource {
     @Inject
     UserRegistration registration;
 
+    @APIResponse(responseCode = "201", description = "The user and its api_token, shown this once",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RegisteredUser.class)))
+    @APIResponse(responseCode = "400", ref = "BadRequest")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+    @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+    @APIResponse(responseCode = "422", ref = "Unprocessable")
+    @APIResponse(responseCode = "429", ref = "RateLimited")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @RateLimited(RateLimited.Key.CLIENT_ADDRESS)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -42,6 +54,10 @@ public class UserResource {
     }
 
     /** A primary-key read of the stored counter: never a COUNT(*) over blogs. */
+    @APIResponse(responseCode = "200", description = "The user with its stored total_blogs",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "503", ref = "Unavailable")
     @GET
     @Path("/{id}")
     public UserView get(@PathParam("id") long id) {
