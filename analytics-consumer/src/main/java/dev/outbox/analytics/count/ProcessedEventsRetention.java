@@ -16,6 +16,8 @@ import java.time.Instant;
 /**
  * Forgets processed event ids older than {@code analytics.processed-events-retention}. Kafka cannot redeliver
  * an event older than the topic's retention, so an id older than that protects against nothing.
+ * (V1__analytics_schema.sql calls it RetentionJob, its first name: an applied migration stays as it is, since Flyway
+ * refuses to start on a database whose migrations changed checksum.)
  */
 @ApplicationScoped
 public class ProcessedEventsRetention {
