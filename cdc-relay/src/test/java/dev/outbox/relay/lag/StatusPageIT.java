@@ -2,6 +2,7 @@ package dev.outbox.relay.lag;
 
 import dev.outbox.relay.support.RelayProcess;
 import dev.outbox.relay.support.RelayUnderTest;
+import io.restassured.RestAssured;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -29,11 +30,14 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The relay's status page in a real headless browser (Debian's chromium through its chromedriver): it loads,
- * shows the engine streaming, and its chart shows a consumer group's backlog appearing and then draining.
+ * shows the engine streaming, and its chart shows a consumer group's backlog appearing and then draining; beside it
+ * the relay serves its OpenAPI document and Swagger UI.
  * Without the browser the test reports itself skipped; .ci/run installs it.
  */
 class StatusPageIT {
@@ -69,6 +73,10 @@ class StatusPageIT {
             browser.get(relay.url() + "/status");
             await("the page shows the engine streaming").atMost(DEADLINE)
                     .until(() -> "STREAMING".equals(read("#engine-state", "el.textContent")));
+            // Beside the page, the same figures as an API: its OpenAPI document and Swagger UI.
+            RestAssured.get(relay.url() + "/q/openapi?format=json").then().statusCode(200)
+                    .body("paths.'/lag'.get", notNullValue()).body("paths.'/lag/groups'.get", notNullValue());
+            RestAssured.get(relay.url() + "/q/swagger-ui/").then().statusCode(200).body(containsString("swagger-ui"));
 
             // A group that has read nothing yet: everything the relay writes from now on is its backlog.
             commit(admin, partitions, offset -> 0L);
