@@ -1,6 +1,7 @@
 package dev.outbox.consumer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -15,7 +16,9 @@ import java.util.UUID;
  */
 public final class EventPayload {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Text after the object ("{} {}") is not one payload: refused, not silently cut.
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final JsonNode event;
 
@@ -61,7 +64,9 @@ public final class EventPayload {
 
     public long positive(String field) {
         JsonNode value = event.get(field);
-        if (value == null || !value.canConvertToLong() || value.asLong() < 1) {
+        // A whole number, as JSON Schema's integer (7.0 is one); 1.5 is not an id to round down.
+        if (value == null || !value.isNumber() || !value.canConvertToExactIntegral() || !value.canConvertToLong()
+                || value.asLong() < 1) {
             throw new PoisonEventException("missing or invalid field '" + field + "'");
         }
         return value.asLong();
