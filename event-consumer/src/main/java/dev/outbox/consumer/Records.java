@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 /** Reading what the relay puts on a record. */
 public final class Records {
 
+    /** The header the relay puts the outbox row's {@code id} in (Debezium's Outbox Event Router): the event id. */
+    public static final String ID_HEADER = "id";
+
     private Records() {
     }
 

@@ -94,10 +94,10 @@ class EventPayloadTest {
     @Test
     void aHeaderIsReadAsUtf8AndTheLastOneWins() {
         ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("blog.events", 0, 0, "1", new byte[0]);
-        record.headers().add("id", "first".getBytes(StandardCharsets.UTF_8));
-        record.headers().add("id", "zweitä".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Records.ID_HEADER, "first".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(Records.ID_HEADER, "zweitä".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(Records.header(record, "id")).isEqualTo("zweitä");
+        assertThat(Records.header(record, Records.ID_HEADER)).isEqualTo("zweitä");
         assertThat(Records.header(record, "absent")).isNull();
         record.headers().add("empty", null);
         assertPoison(() -> Records.header(record, "empty"), "header 'empty' has no value");

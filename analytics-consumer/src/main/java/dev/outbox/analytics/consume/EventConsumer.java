@@ -58,7 +58,7 @@ public class EventConsumer implements EventHandler<BlogEvent> {
 
     @Override
     public BlogEvent read(ConsumerRecord<byte[], byte[]> record) {
-        return BlogEventReader.read(Records.header(record, "id"), record.value());
+        return BlogEventReader.read(Records.header(record, Records.ID_HEADER), record.value());
     }
 
     @Override

@@ -65,7 +65,7 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
 
     @Override
     public BlogChange read(ConsumerRecord<byte[], byte[]> record) {
-        return BlogChange.read(Records.header(record, "id"), record.value());
+        return BlogChange.read(Records.header(record, Records.ID_HEADER), record.value());
     }
 
     @Override
