@@ -50,11 +50,6 @@ public class RelayProgress {
         Gauge.builder("relay.behind.source.seconds", this, p -> p.millisBehind() / 1000.0)
                 .description("Age of the oldest change not yet acknowledged by Kafka; 0 when caught up")
                 .register(metrics);
-        // Deprecated: the same figure in milliseconds, kept only until deploy/prometheus/alerts.yml reads the
-        // seconds above (RelayBehind); remove it with that change.
-        Gauge.builder("relay.behind.source.ms", this, RelayProgress::millisBehind)
-                .description("Deprecated, use relay_behind_source_seconds")
-                .register(metrics);
         Gauge.builder("relay.last.ack.timestamp.seconds", this, p -> p.lastAckMillis.get() / 1000.0)
                 .register(metrics);
     }

@@ -185,7 +185,7 @@ public class IndexRebuild {
             for (ConsumerRecord<byte[], byte[]> record : batch) {
                 next.put(new Partition(record.topic(), record.partition()), record.offset() + 1);
                 try {
-                    changes.add(BlogChange.read(Records.header(record, "id"), record.value()));
+                    changes.add(BlogChange.read(Records.header(record, Records.ID_HEADER), record.value()));
                 } catch (PoisonEventException e) {
                     poison++;
                 }
