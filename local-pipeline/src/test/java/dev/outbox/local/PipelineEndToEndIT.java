@@ -45,12 +45,15 @@ import static org.awaitility.Awaitility.await;
  * service that exits as an orchestrator would), under writes through the HTTP API: quietly, with the relay or the
  * consumers SIGKILLed (analytics inside a batch), the broker or Postgres stopped for a while, poison events injected and
  * bulk imports committed while the relay is down. Every view must end up showing exactly the truth the workload kept
- * (see {@link Workload}). The runs share one pipeline; each checks only its own authors. {@code -Pfaults} runs the
- * fault runs at 20,000 operations instead of the default run's short version.
+ * (see {@link Workload}). The runs share one pipeline; each checks only its own authors. The default build runs the
+ * short version of each fault run (1,500 operations, most faults fewer times); {@code -Pfaults} runs them at 20,000
+ * operations with every fault as often as its name says.
  */
 class PipelineEndToEndIT {
 
     private static final int FAULT_RUN_OPERATIONS = Integer.getInteger("outbox.faults.operations", 1_500);
+    /** -Pfaults: each fault as many times as the full run injects it; the default build's budget allows fewer. */
+    private static final boolean FULL_FAULT_RUNS = Boolean.getBoolean("outbox.faults.full");
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final Duration OUTAGE = Duration.ofSeconds(10);
     private static final int BULK_IMPORTS = 3;
@@ -153,8 +156,8 @@ class PipelineEndToEndIT {
     }
 
     @Test
-    void theRelayKilledThreeTimesUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
-        List<Integer> at = faultMoments(3, 11);
+    void theRelayKilledRepeatedlyUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
+        List<Integer> at = faultMoments(times(2, 3), 11);
 
         Workload.Outcome outcome = underLoad("relay_kills", at,
                 (workload, moment) -> pipeline.killAndRestart("cdc-relay").awaitReady());
@@ -163,8 +166,8 @@ class PipelineEndToEndIT {
     }
 
     @Test
-    void eachConsumerKilledTwiceUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
-        List<Integer> at = faultMoments(4, 17);
+    void eachConsumerKilledUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
+        List<Integer> at = faultMoments(times(2, 4), 17);
         Map<String, Integer> skippedAfterRestarts = new HashMap<>();
         for (String module : List.of("analytics-consumer", "search-indexer")) {
             // What the current processes skipped in earlier runs (e.g. the relay's duplicates) does not count here.
@@ -191,8 +194,8 @@ class PipelineEndToEndIT {
     }
 
     @Test
-    void theBrokerStoppedTwiceUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
-        List<Integer> at = faultMoments(2, 29);
+    void theBrokerStoppedUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
+        List<Integer> at = faultMoments(times(1, 2), 29);
 
         Workload.Outcome outcome = underLoad("broker_outages", at,
                 (workload, moment) -> pipeline.outage("kafka", OUTAGE));
@@ -202,8 +205,8 @@ class PipelineEndToEndIT {
     }
 
     @Test
-    void postgresRestartedTwiceUnderLoadRefusesWritesWith503AndLosesNoSuccess() throws Exception {
-        List<Integer> at = faultMoments(2, 31);
+    void postgresRestartedUnderLoadRefusesWritesWith503AndLosesNoSuccess() throws Exception {
+        List<Integer> at = faultMoments(times(1, 2), 31);
 
         Workload.Outcome outcome = underLoad("postgres_outages", at,
                 (workload, moment) -> pipeline.outage("postgres", OUTAGE));
@@ -216,7 +219,7 @@ class PipelineEndToEndIT {
 
     @Test
     void bulkImportsWhileTheRelayIsKilledAreAllRelayedNoneSkipped() throws Exception {
-        List<Integer> at = faultMoments(3, 37);
+        List<Integer> at = faultMoments(times(1, 3), 37);
 
         Workload.Outcome outcome = underLoad("bulk", at, (workload, moment) -> {
             pipeline.killService("cdc-relay");
@@ -256,6 +259,11 @@ class PipelineEndToEndIT {
             System.out.printf("%d poison events injected at operations %s of %d, dead-lettered once by each of %s:"
                     + " %s%n", injected, at, FAULT_RUN_OPERATIONS, expected.keySet(), outcome);
         }
+    }
+
+    /** How many times a run injects its fault: {@code shortRun} in the default build, {@code fullRun} with -Pfaults. */
+    private static int times(int shortRun, int fullRun) {
+        return FULL_FAULT_RUNS ? fullRun : shortRun;
     }
 
     /** {@code count} distinct moments, in operations, spread over the middle of the run. */
