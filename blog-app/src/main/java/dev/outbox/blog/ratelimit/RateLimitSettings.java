@@ -31,8 +31,8 @@ public interface RateLimitSettings {
     int unknownTokensBurst();
 
     /**
-     * Tokens or addresses each limit remembers, about 450 bytes each (measured with Caffeine 3.2 and Bucket4j 8.14);
-     * past it the cache evicts by frequency and recency, so a flood of new keys cannot grow the heap.
+     * Tokens or addresses each limit remembers (memory per key: the README's rate limits); past it the cache
+     * evicts by frequency and recency, so a flood of new keys cannot grow the heap.
      */
     int maxTrackedKeys();
 }

@@ -60,8 +60,8 @@ final class EngineProperties {
 
         p.setProperty("max.batch.size", "2048");
         p.setProperty("max.queue.size", "8192");
-        // The engine sleeps this long whenever its queue is empty: at 50 ms it was most of a quiet outbox's latency
-        // (bench/relay.sh, 500/s: commit -> consumed p50 42 -> 15 ms, p99 87 -> 33 ms), for ~0.1 core more when idle.
+        // The engine sleeps this long whenever its queue is empty: at the default 50 ms it was most of a quiet outbox's
+        // latency, for little more CPU when idle (docs/benchmarks.md, "Relay: poll.interval.ms 50 → 10").
         p.setProperty("poll.interval.ms", "10");
 
         p.putAll(relay.debezium());
