@@ -5,6 +5,7 @@ import dev.outbox.relay.support.RelayProcess;
 import dev.outbox.relay.support.RelayUnderTest;
 import dev.outbox.relay.support.TopicReader;
 import dev.outbox.testsupport.process.LoopbackPorts;
+import dev.outbox.testsupport.process.QuarkusAppProcess;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -30,6 +31,21 @@ class RelayFailureIT {
             assertThat(relay.exitCode()).isPresent();
             assertThat(relay.exitCode().getAsInt()).isNotZero();
             assertThat(relay.log()).contains("quarkus.datasource.jdbc.url must look like");
+        }
+    }
+
+    @Test
+    void aProductionStartWithoutTheDatabasePasswordFailsNamingTheVariable() throws Exception {
+        assertThat(System.getenv("RELAY_DB_PASSWORD")).as("RELAY_DB_PASSWORD in the build's environment").isNull();
+        // Nothing listens on port 1, in case the start got as far as the database or the broker.
+        try (QuarkusAppProcess relay = QuarkusAppProcess.launch("relay-without-password", Map.of(
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:1/blog",
+                "kafka.bootstrap.servers", "127.0.0.1:1"))) {
+            await("relay exits").atMost(Duration.ofSeconds(60)).until(() -> !relay.isAlive());
+
+            assertThat(relay.exitCode()).isPresent();
+            assertThat(relay.exitCode().getAsInt()).isNotZero();
+            assertThat(relay.log()).contains("Could not expand value RELAY_DB_PASSWORD");
         }
     }
 
