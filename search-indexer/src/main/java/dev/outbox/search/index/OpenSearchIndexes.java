@@ -2,8 +2,10 @@ package dev.outbox.search.index;
 
 import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.util.Timeout;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 import org.opensearch.client.json.jackson.JacksonJsonpMapper;
@@ -13,6 +15,7 @@ import org.opensearch.client.opensearch._types.OpenSearchException;
 import org.opensearch.client.opensearch._types.mapping.DynamicMapping;
 import org.opensearch.client.opensearch._types.mapping.TypeMapping;
 import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.httpclient5.ApacheHttpClient5Options;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
 
 import java.io.Closeable;
@@ -36,9 +39,15 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     private static final Logger LOG = Logger.getLogger(OpenSearchIndexes.class);
     private static final String ALREADY_EXISTS = "resource_already_exists_exception";
     private static final String PRIMARY_DEADLINE = "60s";
+    /**
+     * Each request of a readiness check: a cluster that hangs must make the member unready within seconds, not after
+     * the client's 30 s response timeout (an orchestrator's probe gives up long before, and sees no reason).
+     */
+    static final Timeout HEALTH_REQUEST_TIMEOUT = Timeout.ofSeconds(2);
 
     private final OpenSearchTransport transport;
     private final OpenSearchClient client;
+    private final OpenSearchClient healthClient;
     private final String url;
     private final String alias;
     private final BulkMetrics metrics;
@@ -48,6 +57,10 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
         this.transport = transport;
         this.metrics = new BulkMetrics(registry);
         this.client = new OpenSearchClient(transport);
+        this.healthClient = client.withTransportOptions(ApacheHttpClient5Options.DEFAULT.toBuilder()
+                .setRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(HEALTH_REQUEST_TIMEOUT)
+                        .setResponseTimeout(HEALTH_REQUEST_TIMEOUT).build())
+                .build());
         this.claims = new RebuildClaims(client, alias, Clock.systemUTC());
         this.url = url;
         this.alias = alias;
@@ -143,11 +156,11 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     @Override
     public Health health() {
         try {
-            Optional<String> live = aliasTarget();
+            Optional<String> live = aliasTarget(healthClient);
             if (live.isEmpty()) {
                 return new Health(false, Map.of("backend", "opensearch", "reason", "alias " + alias + " names no index"));
             }
-            HealthStatus status = client.cluster().health(health -> health.index(live.get())).status();
+            HealthStatus status = healthClient.cluster().health(health -> health.index(live.get())).status();
             return new Health(status != HealthStatus.Red, Map.of("backend", "opensearch", "generation", live.get(),
                     "status", status.jsonValue()));
         } catch (IOException | RuntimeException e) {
@@ -213,15 +226,23 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     }
 
     private Optional<String> aliasTarget() throws IOException {
-        return aliasTargets().stream().sorted().reduce((first, second) -> second);
+        return aliasTarget(client);
+    }
+
+    private Optional<String> aliasTarget(OpenSearchClient via) throws IOException {
+        return aliasTargets(via).stream().sorted().reduce((first, second) -> second);
+    }
+
+    private Set<String> aliasTargets() throws IOException {
+        return aliasTargets(client);
     }
 
     /** Normally one; an operator may have added the alias to more by hand. */
-    private Set<String> aliasTargets() throws IOException {
-        if (!client.indices().existsAlias(exists -> exists.name(alias)).value()) {
+    private Set<String> aliasTargets(OpenSearchClient via) throws IOException {
+        if (!via.indices().existsAlias(exists -> exists.name(alias)).value()) {
             return Set.of();
         }
-        return client.indices().getAlias(get -> get.name(alias)).result().keySet();
+        return via.indices().getAlias(get -> get.name(alias)).result().keySet();
     }
 
     private String liveGenerationOrUnknown() {
