@@ -1,5 +1,7 @@
 package dev.outbox.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outbox.local.demo.Api;
 import dev.outbox.testsupport.postgres.PostgresServer;
 import dev.outbox.testsupport.process.LoopbackPorts;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,9 +45,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The four services as real processes on embedded Postgres and Kafka (LocalPipeline, in this JVM, which restarts a
- * service that exits as an orchestrator would), under writes through the HTTP API: quietly, with the relay or the
- * consumers SIGKILLed (analytics inside a batch), the broker or Postgres stopped for a while, poison events injected and
- * bulk imports committed while the relay is down. Every view must end up showing exactly the truth the workload kept
+ * service that exits as an orchestrator would), with two relays as in production (one streams, the other stands by),
+ * under writes through the HTTP API: quietly, with the active relay or the consumers SIGKILLed (analytics inside a
+ * batch), the broker or Postgres stopped for a while, poison events injected and bulk imports committed while both
+ * relays are down. Every view must end up showing exactly the truth the workload kept
  * (see {@link Workload}). The runs share one pipeline; each checks only its own authors. The default build runs the
  * short version of each fault run (1,500 operations, most faults fewer times); {@code -Pfaults} runs them at 20,000
  * operations with every fault as often as its name says.
@@ -59,6 +63,8 @@ class PipelineEndToEndIT {
     private static final int BULK_IMPORTS = 3;
     private static final int BULK_IMPORT_BLOGS = 300;
     private static final int HOSTILE_REQUESTS = 300;
+    private static final List<String> RELAYS = List.of("cdc-relay", "cdc-relay-2");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static LocalPipeline pipeline;
     static LocalSettings settings;
@@ -68,11 +74,12 @@ class PipelineEndToEndIT {
 
     @BeforeAll
     static void startThePipeline() {
-        // Seven different ports: separate picks may return the same one twice.
-        List<Integer> ports = LoopbackPorts.pick(7);
+        // Eight different ports: separate picks may return the same one twice.
+        List<Integer> ports = LoopbackPorts.pick(8);
         settings = new LocalSettings(Path.of("..").toAbsolutePath().normalize(),
                 WorkDirectory.newInstanceDirectory("end-to-end").resolve("data"), false, ports.get(0),
-                ports.get(1), ports.get(2), ports.get(3), ports.get(4), ports.get(5), ports.get(6));
+                ports.get(1), ports.get(2), ports.get(3), ports.get(4), ports.get(5), ports.get(6), 2, ports.get(7),
+                LocalSettings.Search.LUCENE, 0);
         pipeline = new LocalPipeline(settings, System.out);
         pipeline.start();
         api = new Api("http://127.0.0.1:" + settings.blogPort(), "http://127.0.0.1:" + settings.searchPort());
@@ -156,13 +163,26 @@ class PipelineEndToEndIT {
     }
 
     @Test
-    void theRelayKilledRepeatedlyUnderLoadLosesNothingAndNothingIsAppliedTwice() throws Exception {
+    void theActiveRelayKilledRepeatedlyUnderLoadHandsOverToTheStandbyLosesNothingAndNothingIsAppliedTwice()
+            throws Exception {
         List<Integer> at = faultMoments(times(2, 3), 11);
+        List<String> takeovers = new ArrayList<>();
 
-        Workload.Outcome outcome = underLoad("relay_kills", at,
-                (workload, moment) -> pipeline.killAndRestart("cdc-relay").awaitReady());
+        Workload.Outcome outcome = underLoad("relay_kills", at, (workload, moment) -> {
+            String active = activeRelay();
+            String standby = RELAYS.get(1 - RELAYS.indexOf(active));
+            long killedAt = System.nanoTime();
+            // Restarted at once, as a supervisor would: it comes back as the standby.
+            pipeline.killAndRestart(active);
+            await("the standby streams").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> streams(standby));
+            takeovers.add(String.format("%s → %s in %d ms", active, standby, (System.nanoTime() - killedAt) / 1_000_000));
+            pipeline.process(active).awaitReady();
+        });
 
-        System.out.printf("relay killed at operations %s of %d: %s%n", at, FAULT_RUN_OPERATIONS, outcome);
+        assertThat(activeRelay()).as("one relay active after the kills").isIn(RELAYS);
+        System.out.printf("active relay killed at operations %s of %d, taken over %s: %s%n", at, FAULT_RUN_OPERATIONS,
+                takeovers, outcome);
     }
 
     @Test
@@ -218,22 +238,22 @@ class PipelineEndToEndIT {
     }
 
     @Test
-    void bulkImportsWhileTheRelayIsKilledAreAllRelayedNoneSkipped() throws Exception {
+    void bulkImportsWhileBothRelaysAreKilledAreAllRelayedNoneSkipped() throws Exception {
         List<Integer> at = faultMoments(times(1, 3), 37);
 
         Workload.Outcome outcome = underLoad("bulk", at, (workload, moment) -> {
-            pipeline.killService("cdc-relay");
+            RELAYS.forEach(pipeline::killService);
             for (int i = 0; i < BULK_IMPORTS; i++) {
                 workload.importBlogs(BULK_IMPORT_BLOGS);
             }
-            pipeline.startService("cdc-relay").awaitReady();
-            // Again while it catches up on those transactions.
-            pipeline.killAndRestart("cdc-relay").awaitReady();
+            RELAYS.stream().map(pipeline::startService).toList().forEach(QuarkusAppProcess::awaitReady);
+            // Again while it catches up on those transactions: the standby takes over mid-catch-up.
+            pipeline.killAndRestart(activeRelay()).awaitReady();
         });
 
-        System.out.printf("cdc-relay SIGKILLed at operations %s of %d, %d imports of %d blogs each committed while it"
-                + " was down, killed again while catching up: %s%n", at, FAULT_RUN_OPERATIONS, BULK_IMPORTS,
-                BULK_IMPORT_BLOGS, outcome);
+        System.out.printf("both relays SIGKILLed at operations %s of %d, %d imports of %d blogs each committed while"
+                + " they were down, the active one killed again while catching up: %s%n", at, FAULT_RUN_OPERATIONS,
+                BULK_IMPORTS, BULK_IMPORT_BLOGS, outcome);
     }
 
     @Test
@@ -334,6 +354,27 @@ class PipelineEndToEndIT {
             database.rollback();
         }
         pipeline.process("analytics-consumer").awaitReady();
+    }
+
+    /** The relay that streams, once exactly one says it is active (a takeover or a restart may be under way). */
+    private static String activeRelay() {
+        AtomicReference<String> active = new AtomicReference<>();
+        await("exactly one relay active").atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<String> streaming = RELAYS.stream().filter(PipelineEndToEndIT::streams).toList();
+            active.set(streaming.size() == 1 ? streaming.get(0) : null);
+            return active.get() != null;
+        });
+        return active.get();
+    }
+
+    /** Whether the relay's {@code /lag} says it holds the lock and its engine streams; false while it cannot answer. */
+    private static boolean streams(String relay) {
+        try {
+            JsonNode lag = JSON.readTree(pipeline.process(relay).body("/lag"));
+            return lag.path("role").asText().equals("active") && lag.at("/engine/state").asText().equals("STREAMING");
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
     }
 
     /** The {@code <group>_events_skipped_total} of a consumer's current process since it started. */
