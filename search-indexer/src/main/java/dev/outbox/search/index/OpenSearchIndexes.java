@@ -105,9 +105,21 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
         return new OpenSearchSearchIndex(client, url, generation, alias, this::liveGenerationOrUnknown, metrics);
     }
 
+    /**
+     * Also deletes the generations a rebuild left when its member died before swapping or discarding (they would hold
+     * their documents' disk forever): called under the rebuild claim, so no other rebuild is filling one now, and
+     * whatever the alias does not name is such a leftover.
+     */
     @Override
     public SearchIndex createFresh() throws IOException {
-        String fresh = generationName(highestGeneration() + 1);
+        List<String> generations = generations();
+        String fresh = generationName(generations.stream()
+                .mapToInt(name -> Integer.parseInt(name.substring(alias.length() + 1))).max().orElse(0) + 1);
+        Set<String> live = aliasTargets();
+        for (String leftover : generations.stream().filter(name -> !live.contains(name)).toList()) {
+            LOG.infof("Deleting %s, left over from a rebuild that did not finish", leftover);
+            deleteIfExists(leftover);
+        }
         create(fresh, false);
         awaitPrimary(fresh);
         return new OpenSearchSearchIndex(client, url, fresh, fresh, this::liveGenerationOrUnknown, metrics);
@@ -134,6 +146,10 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
             LOG.warnf("Not deleting %s: alias %s names it", generation, alias);
             return;
         }
+        deleteIfExists(generation);
+    }
+
+    private void deleteIfExists(String generation) throws IOException {
         try {
             client.indices().delete(delete -> delete.index(generation));
         } catch (OpenSearchException e) {
@@ -253,13 +269,12 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
         }
     }
 
-    private int highestGeneration() throws IOException {
-        List<String> names = List.copyOf(client.indices().get(get -> get.index(alias + "-*")
-                .allowNoIndices(true).ignoreUnavailable(true)).result().keySet());
-        return names.stream()
+    /** This alias's numbered generations, live or not. */
+    private List<String> generations() throws IOException {
+        return client.indices().get(get -> get.index(alias + "-*").allowNoIndices(true).ignoreUnavailable(true))
+                .result().keySet().stream()
                 .filter(name -> name.matches(alias + "-\\d{6}"))
-                .mapToInt(name -> Integer.parseInt(name.substring(alias.length() + 1)))
-                .max().orElse(0);
+                .toList();
     }
 
     private String generationName(int number) {

@@ -122,6 +122,23 @@ class OpenSearchSearchIndexIT extends SearchIndexContract {
     }
 
     @Test
+    void aRebuildDeletesTheGenerationAnUnfinishedRebuildLeftBehindAndKeepsTheLiveOne() throws IOException {
+        apply(published(1, 7, 1, "Live", "live words"));
+        // What a member that died mid-rebuild leaves: a filled generation the alias does not name.
+        SearchIndex unfinished = indexes.createFresh();
+        unfinished.apply(List.of(published(2, 7, 1, "Unfinished", "half a rebuild")), Map.of());
+        unfinished.close();
+
+        SearchIndex fresh = indexes.createFresh();
+
+        assertThat(fresh.name()).isEqualTo(alias + "-000003");
+        assertThat(send("GET", "/" + alias + "-000002").statusCode()).as("the leftover").isEqualTo(404);
+        assertThat(aliasTargets()).containsExactly(alias + "-000001");
+        assertThat(blogIds("live")).containsExactly(1L);
+        indexes.discard(fresh);
+    }
+
+    @Test
     void aClosedIndexIsATransientFailureAndTheRetriedBatchApplies() throws IOException {
         apply(published(1, 7, 1, "Before", "first words"));
         List<BlogChange> batch = List.of(updated(1, 7, 2, "After", "second words"), published(2, 7, 1, "New", "more"));
