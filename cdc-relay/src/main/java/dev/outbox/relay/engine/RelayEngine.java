@@ -6,6 +6,7 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -178,10 +179,15 @@ public class RelayEngine {
         String[] error = {"the engine stopped"};
         boolean[] streamed = {false};
         KafkaProducer<byte[], byte[]> producer = null;
+        KafkaClientMetrics producerMetrics = null;
         try (OutboxRouting routing = new OutboxRouting(relay)) {
             heartbeatTable.ensureExists();
             broker.requireReachable();
             producer = new KafkaProducer<>(ProducerSettings.of(relay, bootstrapServers));
+            // The producer's own figures (kafka_producer_*: batch sizes, request latency, retries, buffer), beside
+            // the relay's: what tuning relay.producer.* changes.
+            producerMetrics = new KafkaClientMetrics(producer);
+            producerMetrics.bindTo(metrics);
             int maxBatchSize = Integer.parseInt(engineProperties.getProperty("max.batch.size"));
             engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                     .using(engineProperties)
@@ -210,6 +216,9 @@ public class RelayEngine {
         } finally {
             closeEngine();
             engine = null;
+            if (producerMetrics != null) {
+                producerMetrics.close();
+            }
             if (producer != null) {
                 producer.close(PRODUCER_CLOSE_TIMEOUT);
             }

@@ -148,6 +148,7 @@ class RelayDeliveryIT {
                 .isLessThan(Long.parseLong(header(second, "dlq.source.lsn")));
         assertThat(relay.isAlive()).as("the relay went on, no restart").isTrue();
         assertThat(relay.metrics()).contains("relay_events_dead_lettered_total 2.0");
+        assertThat(relay.metrics()).as("the producer's own metrics").containsPattern("kafka_producer_record_send_total\\{.*\\} [1-9]");
     }
 
     /** Any role with REPLICATION (the relay's included) can open a slot that reads every change: it shows. */
