@@ -46,6 +46,7 @@ public final class LocalPipeline {
     /** The relay's own: outbox rows it could not turn into events. */
     static final String RELAY_DEAD_LETTER_TOPIC = "outbox.relay.dlq";
     static final String READY_LINE = "Outbox is running";
+    static final String INFRA_READY_LINE = "Outbox's infrastructure is running";
     public static final int PARTITIONS = 3;
     private static final Duration READY_DEADLINE = Duration.ofMinutes(3);
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
@@ -114,6 +115,9 @@ public final class LocalPipeline {
             openSearch = step("opensearch", settings.data().resolve("opensearch/node.log"), () ->
                     new EmbeddedOpenSearch(settings.data().resolve("opensearch"), settings.openSearchPort(),
                             settings.openSearchPort() + 100).start());
+        }
+        if (settings.infraOnly()) {
+            return;
         }
         // Side by side, but the relay after blog-app: its Flyway migration creates the outbox table the relay's
         // publication names.
@@ -377,6 +381,10 @@ public final class LocalPipeline {
     }
 
     void printWhereEverythingIs() {
+        if (settings.infraOnly()) {
+            printWhereTheInfrastructureIs();
+            return;
+        }
         String blog = "http://127.0.0.1:" + settings.blogPort();
         out.printf(Locale.ROOT, """
 
@@ -408,6 +416,30 @@ public final class LocalPipeline {
                 settings.blogPort(), settings.relayPort(), settings.analyticsPort(), settings.searchPort(),
                 postgres.jdbcUrl(DATABASE), postgres.username(), postgres.password(), kafka.bootstrapServers(), TOPIC,
                 DEAD_LETTER_TOPIC, settings.logs(), blog, blog, blog, settings.searchPort());
+        out.flush();
+    }
+
+    /** {@code --infra-only}: where Postgres and Kafka are, and how to run a service against them in dev mode. */
+    private void printWhereTheInfrastructureIs() {
+        out.printf(Locale.ROOT, """
+
+                %s (Ctrl-C stops it; data stays in %s)
+
+                  Postgres     %s  user %s, password %s
+                  Kafka        %s  topics %s, %s%s
+
+                Run a service against it with live reload, each in a terminal of its own (their %%dev settings
+                point here; blog-app first: its migration creates the outbox table the relay reads):
+
+                  ./mvnw quarkus:dev -pl blog-app -am              http://127.0.0.1:8080/q/swagger-ui
+                  ./mvnw quarkus:dev -pl cdc-relay -am             http://127.0.0.1:8081/
+                  ./mvnw quarkus:dev -pl analytics-consumer -am
+                  ./mvnw quarkus:dev -pl search-indexer -am        http://127.0.0.1:8083/search?q=outbox
+
+                """, INFRA_READY_LINE, settings.data(), postgres.jdbcUrl(DATABASE), postgres.username(),
+                postgres.password(), kafka.bootstrapServers(), TOPIC, DEAD_LETTER_TOPIC,
+                openSearch == null ? "" : String.format(Locale.ROOT, "%n  OpenSearch   %s  (search-indexer: "
+                        + "SEARCH_BACKEND=opensearch SEARCH_OPENSEARCH_URL=%s)", openSearch.url(), openSearch.url()));
         out.flush();
     }
 

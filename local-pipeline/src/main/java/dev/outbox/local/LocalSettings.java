@@ -9,16 +9,17 @@ import java.util.Map;
  * empty), a port per part, {@code --relays=2} for a standby relay beside the active one (on
  * {@code --second-relay-port}), and {@code --search=lucene|opensearch} (one search-indexer on a local Lucene index, or
  * an embedded OpenSearch node and two members sharing it, the second on {@code --search-port} + 1).
+ * {@code --infra-only} starts Postgres and Kafka (and OpenSearch when asked) and no service, for {@code quarkus:dev}.
  * {@code --repository} is where the modules' packaged jars are (the current folder).
  */
 public record LocalSettings(Path repository, Path data, boolean reset, int postgresPort, int kafkaPort,
                      int kafkaControllerPort, int blogPort, int relayPort, int analyticsPort, int searchPort,
-                     int relays, int secondRelayPort, Search search, int openSearchPort) {
+                     int relays, int secondRelayPort, Search search, int openSearchPort, boolean infraOnly) {
 
     static final String USAGE = "Usage: ./run-local [--reset] [--data=local-data] [--postgres-port=15432]"
             + " [--kafka-port=19092] [--kafka-controller-port=19093] [--blog-port=8080] [--relay-port=8081] [--analytics-port=8082]"
             + " [--search-port=8083] [--relays=1|2] [--second-relay-port=8085] [--search=lucene|opensearch]"
-            + " [--opensearch-port=19200]";
+            + " [--opensearch-port=19200] [--infra-only]";
 
     /** Where search-indexer keeps its index. */
     public enum Search { LUCENE, OPENSEARCH }
@@ -27,7 +28,7 @@ public record LocalSettings(Path repository, Path data, boolean reset, int postg
     public LocalSettings(Path repository, Path data, boolean reset, int postgresPort, int kafkaPort,
                          int kafkaControllerPort, int blogPort, int relayPort, int analyticsPort, int searchPort) {
         this(repository, data, reset, postgresPort, kafkaPort, kafkaControllerPort, blogPort, relayPort, analyticsPort,
-                searchPort, 1, 0, Search.LUCENE, 19200);
+                searchPort, 1, 0, Search.LUCENE, 19200, false);
     }
 
     public static LocalSettings parse(String[] args) {
@@ -49,7 +50,8 @@ public record LocalSettings(Path repository, Path data, boolean reset, int postg
                 port(options, "blog-port", 8080), port(options, "relay-port", 8081),
                 port(options, "analytics-port", 8082), port(options, "search-port", 8083),
                 port(options, "relays", 1), port(options, "second-relay-port", 8085),
-                search(take(options, "search", "lucene")), port(options, "opensearch-port", 19200));
+                search(take(options, "search", "lucene")), port(options, "opensearch-port", 19200),
+                Boolean.parseBoolean(take(options, "infra-only", "false")));
         if (settings.relays() < 1 || settings.relays() > 2) {
             throw new IllegalArgumentException("--relays must be 1 or 2 (one streams, the other stands by)\n" + USAGE);
         }

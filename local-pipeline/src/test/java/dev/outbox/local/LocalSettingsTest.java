@@ -38,6 +38,12 @@ class LocalSettingsTest {
     }
 
     @Test
+    void runsTheServicesUnlessAskedForTheInfrastructureOnly() {
+        assertThat(LocalSettings.parse(new String[0]).infraOnly()).isFalse();
+        assertThat(LocalSettings.parse(new String[] {"--infra-only"}).infraOnly()).isTrue();
+    }
+
+    @Test
     void refusesABackendItDoesNotKnowNamingTheOnesItDoes() {
         assertThatThrownBy(() -> LocalSettings.parse(new String[] {"--search=elasticsearch"}))
                 .isInstanceOf(IllegalArgumentException.class)

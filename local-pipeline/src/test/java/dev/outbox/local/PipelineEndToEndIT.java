@@ -84,7 +84,7 @@ class PipelineEndToEndIT {
         settings = new LocalSettings(Path.of("..").toAbsolutePath().normalize(),
                 WorkDirectory.newInstanceDirectory("end-to-end").resolve("data"), false, ports.get(0),
                 ports.get(1), ports.get(2), ports.get(3), ports.get(4), ports.get(5), ports.get(6), 2, ports.get(7),
-                LocalSettings.Search.LUCENE, 0);
+                LocalSettings.Search.LUCENE, 0, false);
         pipeline = new LocalPipeline(settings, System.out);
         pipeline.start();
         api = new Api("http://127.0.0.1:" + settings.blogPort(), "http://127.0.0.1:" + settings.searchPort());
