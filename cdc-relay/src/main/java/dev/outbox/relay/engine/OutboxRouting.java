@@ -20,7 +20,8 @@ import java.util.Optional;
 /**
  * Turns a captured outbox insert into the Kafka record data engineers read: Debezium's Outbox Event Router
  * picks topic ({@code aggregatetype} + suffix), key ({@code aggregateid}) and payload (the jsonb text, sent
- * as real JSON), and this adds CloudEvents binary-mode headers so any tool can read the events.
+ * as real JSON), and this adds CloudEvents binary-mode headers so any tool can read the events, and the source
+ * transaction's commit time ({@code committedAt}) from which the consumer groups measure their freshness.
  * Everything else the connector emits (heartbeats, the heartbeat table, the outbox's own deletes) has no
  * Kafka record; it still advances the offsets.
  */
@@ -32,6 +33,8 @@ final class OutboxRouting implements AutoCloseable {
     /** Characters of one text column kept in a dead letter: well below Kafka's default 1 MiB request. */
     static final int DEAD_LETTER_TEXT_LIMIT = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The source transaction's commit time in epoch milliseconds, as decimal text (Debezium's source.ts_ms). */
+    static final String COMMITTED_AT_HEADER = "committedAt";
 
     private final EventRouter<SourceRecord> router = new EventRouter<>();
     private final String outboxTopic;
@@ -69,6 +72,8 @@ final class OutboxRouting implements AutoCloseable {
         headers.add("ce_source", utf8(cloudEventsSource));
         headers.add("ce_time", utf8(String.valueOf(routed.headers().lastWithName("occurredAt").value())));
         headers.add("content-type", utf8("application/json"));
+        // The consumers' freshness starts here; the record timestamp stays as it is, since retention reads it.
+        commitTimeMillis(captured).ifPresent(millis -> headers.add(COMMITTED_AT_HEADER, utf8(Long.toString(millis))));
         return Optional.of(new ProducerRecord<>(routed.topic(), null, routed.timestamp(),
                 utf8(String.valueOf(routed.key())), utf8((String) routed.value()), headers));
     }

@@ -83,6 +83,9 @@ class RelayDeliveryIT {
             assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
             assertThat(record.headers()).noneMatch(h -> h.key().startsWith("__debezium"));
             assertThat(Instant.parse(header(record, "ce_time"))).isBefore(Instant.now());
+            // The commit comes after the transaction's now() (occurredAt), both in Postgres' clock.
+            assertThat(Long.parseLong(header(record, "committedAt"))).as("committedAt, epoch ms")
+                    .isBetween(Instant.parse(header(record, "ce_time")).toEpochMilli(), System.currentTimeMillis());
             assertThat(payload.get("title").asText()).isEqualTo("It's \"quoted\"");
             int sequence = payload.get("sequence").asInt();
             Integer previous = lastSequenceByAuthor.put(record.key(), sequence);
