@@ -85,6 +85,10 @@ final class Batch<E> {
         return events.stream().map(Event::value).toList();
     }
 
+    static <E> List<ConsumerRecord<byte[], byte[]>> records(List<Event<E>> events) {
+        return events.stream().map(Event::record).toList();
+    }
+
     static <E> Map<TopicPartition, Long> nextOffsets(List<Event<E>> events) {
         Map<TopicPartition, Long> next = new HashMap<>();
         events.forEach(event -> next.merge(partition(event.record()), event.record().offset() + 1, Math::max));

@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -43,6 +44,8 @@ import java.util.function.Consumer;
  * <li>Anything else that leaves the loop is reported to {@code onFailure} (the applications exit, to be restarted)
  * after the member stopped being ready: it never dies silently.</li>
  * </ul>
+ * How fresh it keeps the group ({@link Freshness}) is measured for every event applied, and travels with each offset
+ * commit as its metadata.
  */
 public final class GroupConsumer<E> {
 
@@ -59,6 +62,7 @@ public final class GroupConsumer<E> {
     private final Counter skipped;
     private final Counter deadLettered;
     private final Counter commitsFailed;
+    private final Freshness freshness;
     private final Map<TopicPartition, Long> lagByPartition = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -83,6 +87,7 @@ public final class GroupConsumer<E> {
         this.commitsFailed = Counter.builder(settings.name() + ".offset.commits.failed")
                 .description("Offset commits refused after the batch was applied (its events are redelivered)")
                 .register(metrics);
+        this.freshness = new Freshness(settings.name(), metrics, Clock.systemUTC());
         Gauge.builder(settings.name() + ".consumer.failed", this, member -> member.failure == null ? 0 : 1)
                 .description("1 once this member stopped for good; the process exits next").register(metrics);
     }
@@ -136,6 +141,7 @@ public final class GroupConsumer<E> {
                     if (applyUntilDone(kafka, batch, deadLetters)) {
                         commitOwned(kafka, batch.nextOffsets());
                     }
+                    freshness.released();
                 }
                 recordLag(kafka);
             }
@@ -148,6 +154,7 @@ public final class GroupConsumer<E> {
                 LOG.warnf(e, "The %s consumer failed while stopping", settings.name());
             }
         } finally {
+            freshness.released();
             consumer = null;
             stopped.countDown();
         }
@@ -167,6 +174,7 @@ public final class GroupConsumer<E> {
             throws InterruptedException {
         Duration backoff = FIRST_BACKOFF;
         while (running) {
+            freshness.holding(Batch.records(batch.events()));
             try {
                 deadLetter(deadLetters, batch);
                 if (!applyNarrowingDown(batch, batch.events(), batch.nextOffsets(), deadLetters)) {
@@ -220,6 +228,7 @@ public final class GroupConsumer<E> {
             throws Exception {
         try {
             record(handler.apply(Batch.values(events), nextOffsets));
+            freshness.applied(Batch.records(events));
             return true;
         } catch (Exception e) {
             if (e instanceof InterruptedException || handler.isTransient(e)) {
@@ -269,7 +278,7 @@ public final class GroupConsumer<E> {
         Set<TopicPartition> assignment = kafka.assignment();
         next.forEach((partition, offset) -> {
             if (assignment.contains(partition)) {
-                owned.put(partition, new OffsetAndMetadata(offset));
+                owned.put(partition, new OffsetAndMetadata(offset, freshness.commitMetadata(partition)));
             }
         });
         if (owned.isEmpty()) {
@@ -333,6 +342,7 @@ public final class GroupConsumer<E> {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             partitions.forEach(lagByPartition::remove);
+            freshness.revoked(partitions);
             LOG.infof("Partitions revoked: %s", partitions);
         }
 

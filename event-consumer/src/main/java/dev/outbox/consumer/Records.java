@@ -4,12 +4,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 
 /** Reading what the relay puts on a record. */
 public final class Records {
 
     /** The header the relay puts the outbox row's {@code id} in (Debezium's Outbox Event Router): the event id. */
     public static final String ID_HEADER = "id";
+    /** The header the relay puts the source transaction's commit time in: epoch milliseconds as decimal text. */
+    public static final String COMMITTED_AT_HEADER = "committedAt";
 
     private Records() {
     }
@@ -24,5 +27,22 @@ public final class Records {
             throw new PoisonEventException("header '" + name + "' has no value");
         }
         return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * When the event's source transaction committed, in epoch milliseconds; empty for a record without it (relayed
+     * before the relay wrote it) or with one that is not a decimal number. It only measures freshness, so a bad one
+     * makes no event poison.
+     */
+    public static OptionalLong committedAtMillis(ConsumerRecord<?, ?> record) {
+        Header header = record.headers().lastHeader(COMMITTED_AT_HEADER);
+        if (header == null || header.value() == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII)));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 }

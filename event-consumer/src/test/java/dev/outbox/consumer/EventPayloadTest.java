@@ -103,6 +103,18 @@ class EventPayloadTest {
         assertPoison(() -> Records.header(record, "empty"), "header 'empty' has no value");
     }
 
+    @Test
+    void theCommitTimeIsReadWhenPresentAndItsAbsenceOrGarbageSkipsFreshnessInsteadOfPoisoningTheEvent() {
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("blog.events", 0, 0, "1", new byte[0]);
+        assertThat(Records.committedAtMillis(record)).as("a record relayed before the header existed").isEmpty();
+        record.headers().add(Records.COMMITTED_AT_HEADER, "1764650000123".getBytes(StandardCharsets.UTF_8));
+        assertThat(Records.committedAtMillis(record)).hasValue(1_764_650_000_123L);
+        record.headers().add(Records.COMMITTED_AT_HEADER, "yesterday".getBytes(StandardCharsets.UTF_8));
+        assertThat(Records.committedAtMillis(record)).isEmpty();
+        record.headers().add(Records.COMMITTED_AT_HEADER, null);
+        assertThat(Records.committedAtMillis(record)).isEmpty();
+    }
+
     private static EventPayload parse(String json) {
         return EventPayload.parse(json.getBytes(StandardCharsets.UTF_8));
     }

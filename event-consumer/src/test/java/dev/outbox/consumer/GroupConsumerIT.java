@@ -2,6 +2,8 @@ package dev.outbox.consumer;
 
 import dev.outbox.testsupport.SharedInfrastructure;
 import dev.outbox.testsupport.kafka.KafkaServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -24,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +44,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Group members on a real broker: offsets move only past batches the handler applied, nothing polled during a
- * retry is lost to a rebalance, poison is dead-lettered once, and a member that cannot go on says so.
+ * retry is lost to a rebalance, poison is dead-lettered once, a member that cannot go on says so, and each measures
+ * how fresh it keeps the group.
  */
 class GroupConsumerIT {
 
@@ -49,6 +53,7 @@ class GroupConsumerIT {
 
     private final KafkaServer kafka = SharedInfrastructure.kafka();
     private final List<GroupConsumer<String>> members = new ArrayList<>();
+    private final Map<GroupConsumer<String>, MeterRegistry> metrics = new HashMap<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
     private String topic;
 
@@ -263,15 +268,57 @@ class GroupConsumerIT {
         assertThat(failures).isEmpty();
     }
 
+    /**
+     * Freshness is measured from the relay's commit time, not from the poll; a member holding a batch it cannot apply
+     * grows stale, and reads 0 once the batch is applied and nothing more comes. The offset commit tells the relay
+     * when the last applied event committed and was applied.
+     */
+    @Test
+    void aHeldBatchGrowsStaleAndEachAppliedEventCountsItsFreshnessFromItsCommit() throws Exception {
+        Store store = new Store();
+        store.failing(true);
+        createTopics(1);
+        long aMinuteAgo = System.currentTimeMillis() - 60_000;
+        sendCommittedAt(0, aMinuteAgo, "one");
+        send(0, "relayed-before-the-header");
+        sendCommittedAt(0, aMinuteAgo + 30_000, "two");
+        MeterRegistry registry = metrics.get(start(store, Map.of()));
+        Timer freshness = registry.get("test.freshness.seconds").timer();
+
+        await("the held batch is as stale as its oldest event").atMost(DEADLINE)
+                .until(() -> staleness(registry) >= 60);
+        double held = staleness(registry);
+        await("and staler as it waits").atMost(DEADLINE).until(() -> staleness(registry) > held);
+        assertThat(freshness.count()).as("freshness of events not applied").isZero();
+
+        store.failing(false);
+        await().atMost(DEADLINE).until(() -> committed() == 3);
+        assertThat(freshness.count()).as("applied events with a commit time").isEqualTo(2);
+        assertThat(freshness.max(TimeUnit.SECONDS)).as("commit to applied of the oldest, s").isBetween(60.0, 120.0);
+        await("caught up and idle").atMost(DEADLINE).until(() -> staleness(registry) == 0);
+        try (Admin admin = kafka.admin()) {
+            assertThat(admin.listConsumerGroupOffsets(topic + "-group").partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS).get(new TopicPartition(topic, 0)).metadata())
+                    .as("the commit's metadata: the last applied event's commit and apply times")
+                    .startsWith("{\"committed_at\":" + (aMinuteAgo + 30_000) + ",\"applied_at\":");
+        }
+    }
+
+    private static double staleness(MeterRegistry registry) {
+        return registry.get("test.staleness.seconds").gauge().value();
+    }
+
     private GroupConsumer<String> start(Store store, Map<String, String> consumerSettings) {
         return start(store, consumerSettings, Optional.empty());
     }
 
     private GroupConsumer<String> start(Store store, Map<String, String> consumerSettings, Optional<String> instanceId) {
+        MeterRegistry registry = new SimpleMeterRegistry();
         GroupConsumer<String> member = new GroupConsumer<>(new ConsumerSettings("test", kafka.bootstrapServers(),
                 topic, topic + ".dlq", topic + "-group", instanceId, Duration.ofMillis(400), consumerSettings,
-                Map.of()), store, new SimpleMeterRegistry(), failures::add);
+                Map.of()), store, registry, failures::add);
         members.add(member);
+        metrics.put(member, registry);
         member.start();
         return member;
     }
@@ -293,6 +340,20 @@ class GroupConsumerIT {
                 new StringSerializer())) {
             for (String value : values) {
                 producer.send(new ProducerRecord<>(topic, partition, null, value));
+            }
+        }
+    }
+
+    /** Sends records as the relay does, with the commit time of their source transaction. */
+    private void sendCommittedAt(int partition, long committedAtMillis, String... values) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+                new StringSerializer())) {
+            for (String value : values) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic, partition, null, value);
+                record.headers().add(Records.COMMITTED_AT_HEADER,
+                        Long.toString(committedAtMillis).getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
             }
         }
     }
