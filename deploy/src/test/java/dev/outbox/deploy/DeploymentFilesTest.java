@@ -35,6 +35,8 @@ class DeploymentFilesTest {
     private static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_OPTS");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+):");
     private static final Pattern HTTP_PORT = Pattern.compile("quarkus\\.http\\.port=\\$\\{([A-Z0-9_]+):(\\d+)}");
+    /** How event-consumer's code names a consumer group's meters: its settings' name, or a parameter called name. */
+    private static final String GROUP_NAME = "(?:settings\\.name\\(\\)|\\bname)";
     private static final Pattern METRIC_IN_QUERY = Pattern.compile("\\b((?:relay|analytics|search)_[a-z_]+)");
 
     private final Map<String, Object> compose = yaml(ROOT.resolve("docker-compose.yml"));
@@ -325,11 +327,12 @@ class DeploymentFilesTest {
     /**
      * Meter names the applications register, in Prometheus form: literal names ("relay.slot.lag.bytes"), a timer's
      * series in seconds ("search.opensearch.bulk" is search_opensearch_bulk_seconds_bucket, _count, _sum, _max) and the
-     * consumer groups' names joined with GroupConsumer's suffixes.
+     * consumer groups' names joined with event-consumer's suffixes (its timers' too: "<name>.freshness.seconds").
      */
     private static Set<String> registeredMetrics() throws IOException {
         Set<String> names = new TreeSet<>();
         Set<String> groupSuffixes = new TreeSet<>();
+        Set<String> groupTimerSuffixes = new TreeSet<>();
         Set<String> groups = new TreeSet<>();
         for (Path source : javaSources()) {
             String code = Files.readString(source);
@@ -340,12 +343,16 @@ class DeploymentFilesTest {
             Matcher timer = Pattern.compile("Timer\\.builder\\(\"((?:relay|analytics|search)(?:\\.[a-z]+)+)\"\\)")
                     .matcher(code);
             while (timer.find()) {
-                String name = timer.group(1).replace('.', '_');
-                List.of("bucket", "count", "sum", "max").forEach(series -> names.add(name + "_seconds_" + series));
+                names.addAll(timerSeries(timer.group(1).replace('.', '_')));
             }
-            Matcher suffix = Pattern.compile("settings\\.name\\(\\) \\+ \"((?:\\.[a-z]+)+)\"").matcher(code);
+            Matcher suffix = Pattern.compile(GROUP_NAME + " \\+ \"((?:\\.[a-z]+)+)\"").matcher(code);
             while (suffix.find()) {
                 groupSuffixes.add(suffix.group(1).replace('.', '_'));
+            }
+            Matcher groupTimer = Pattern.compile("Timer\\.builder\\(" + GROUP_NAME + " \\+ \"((?:\\.[a-z]+)+)\"\\)")
+                    .matcher(code);
+            while (groupTimer.find()) {
+                groupTimerSuffixes.add(groupTimer.group(1).replace('.', '_'));
             }
             Matcher group = Pattern.compile("new ConsumerSettings\\(\"([a-z]+)\"").matcher(code);
             while (group.find()) {
@@ -353,7 +360,14 @@ class DeploymentFilesTest {
             }
         }
         groups.forEach(group -> groupSuffixes.forEach(suffix -> names.add(group + suffix)));
+        groups.forEach(group -> groupTimerSuffixes.forEach(suffix -> names.addAll(timerSeries(group + suffix))));
         return names;
+    }
+
+    /** A timer's Prometheus series: in seconds, the unit appended unless the name ends with it. */
+    private static List<String> timerSeries(String name) {
+        String seconds = name.endsWith("_seconds") ? name : name + "_seconds";
+        return Stream.of("bucket", "count", "sum", "max").map(series -> seconds + "_" + series).toList();
     }
 
     private static List<Path> javaSources() throws IOException {

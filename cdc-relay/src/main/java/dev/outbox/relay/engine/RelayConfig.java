@@ -57,6 +57,14 @@ public interface RelayConfig {
     @WithDefault("60s")
     Duration maxBehind();
 
+    /**
+     * A downstream consumer group whose oldest unconsumed event committed longer ago than this is stale: the alert
+     * {@code GroupStale} compares {@code relay_group_staleness_seconds} with it
+     * ({@code relay_group_staleness_threshold_seconds}).
+     */
+    @WithDefault("5m")
+    Duration groupMaxStaleness();
+
     /** How long shutdown waits for the engine to stop before giving up on it. */
     @WithDefault("30s")
     Duration shutdownTimeout();

@@ -36,8 +36,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The relay's status page in a real headless browser (Debian's chromium through its chromedriver): it loads,
- * shows the engine streaming, and its chart shows a consumer group's backlog appearing and then draining; beside it
- * the relay serves its OpenAPI document and Swagger UI.
+ * shows the engine streaming, and its chart shows a consumer group's backlog appearing and then draining, with the
+ * group's staleness growing while no member runs and its freshness once it committed; beside it the relay serves
+ * its OpenAPI document and Swagger UI.
  * Without the browser the test reports itself skipped; .ci/run installs it.
  */
 class StatusPageIT {
@@ -78,8 +79,10 @@ class StatusPageIT {
                     .body("paths.'/lag'.get", notNullValue()).body("paths.'/lag/groups'.get", notNullValue());
             RestAssured.get(relay.url() + "/q/swagger-ui/").then().statusCode(200).body(containsString("swagger-ui"));
 
-            // A group that has read nothing yet: everything the relay writes from now on is its backlog.
-            commit(admin, partitions, offset -> 0L);
+            // A group that has read nothing yet: everything the relay writes from now on is its backlog. No member
+            // runs: the relay reads its staleness from Kafka alone.
+            commit(admin, partitions, offset -> 0L, partition -> "");
+            long publishedFrom = System.currentTimeMillis();
             world.database.publish(List.of("1", "2", "3"), EVENTS / 3);
             await("the backlog on the chart").atMost(DEADLINE)
                     .until(() -> groupSeries().stream().anyMatch(lag -> lag == EVENTS));
@@ -87,19 +90,53 @@ class StatusPageIT {
                     .contains(GROUP).contains(Integer.toString(EVENTS));
             assertThat(series("events_per_second")).anyMatch(rate -> rate > 0);
 
+            double stale = groupFigure(relay, "staleness_seconds");
+            assertThat(stale).as("staleness of the group behind, s").isPositive()
+                    .isLessThanOrEqualTo((System.currentTimeMillis() - publishedFrom) / 1000.0);
+            await("the stalled group grows staler").atMost(DEADLINE)
+                    .until(() -> groupFigure(relay, "staleness_seconds") > stale);
+            await("its staleness on the page").atMost(DEADLINE).until(() -> Double.parseDouble(
+                    read("tr[data-group='" + GROUP + "'] td.staleness", "el.dataset.value")) > 0);
+            await("its staleness on /q/metrics").atMost(DEADLINE)
+                    .until(() -> metric(relay, "relay_group_staleness_seconds{group=\"" + GROUP + "\"}") > 0);
+
             Map<TopicPartition, Long> ends = new HashMap<>();
             admin.listOffsets(Map.of(partitions.get(0), OffsetSpec.latest(), partitions.get(1), OffsetSpec.latest(),
                     partitions.get(2), OffsetSpec.latest())).all().get(10, TimeUnit.SECONDS)
                     .forEach((partition, info) -> ends.put(partition, info.offset()));
-            commit(admin, partitions, ends::get);
+            // Caught up, as a member commits: with its last event's commit and apply times (event-consumer's format).
+            long appliedAt = System.currentTimeMillis();
+            Map<TopicPartition, Long> freshnessMillis = Map.of(partitions.get(0), 100L, partitions.get(1), 250L,
+                    partitions.get(2), 400L);
+            commit(admin, partitions, ends::get, partition -> "{\"committed_at\":"
+                    + (appliedAt - freshnessMillis.get(partition)) + ",\"applied_at\":" + appliedAt + "}");
             await("the backlog drained on the chart").atMost(DEADLINE).until(() -> {
                 List<Long> lag = groupSeries();
                 return !lag.isEmpty() && lag.get(lag.size() - 1) == 0 && lag.contains((long) EVENTS);
             });
             assertThat(read("polyline[data-series='group:" + GROUP + "']", "el.getAttribute('points')")).isNotBlank();
+            assertThat(groupFigure(relay, "staleness_seconds")).as("staleness caught up").isZero();
+            assertThat(groupFigure(relay, "freshness_p50_seconds")).isEqualTo(0.25);
+            assertThat(groupFigure(relay, "freshness_p99_seconds")).isEqualTo(0.4);
+            await("the freshness on the page").atMost(DEADLINE).until(() -> "0.25".equals(
+                    read("tr[data-group='" + GROUP + "'] td.freshness-p50", "el.dataset.value")));
+            await("the freshness on /q/metrics").atMost(DEADLINE).until(() -> metric(relay,
+                    "relay_group_freshness_seconds{group=\"" + GROUP + "\",quantile=\"0.99\"}") == 0.4);
         } finally {
             world.dropSlot();
         }
+    }
+
+    /** A figure of the group in {@code GET /lag/groups}. */
+    private static double groupFigure(RelayProcess relay, String figure) {
+        return RestAssured.get(relay.url() + "/lag/groups").then().statusCode(200).extract().jsonPath()
+                .getDouble("groups.find { it.group == '" + GROUP + "' }." + figure);
+    }
+
+    /** The value of one series on /q/metrics; NaN when it is not there. */
+    private static double metric(RelayProcess relay, String series) {
+        return relay.metrics().lines().filter(line -> line.startsWith(series + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim())).orElse(Double.NaN);
     }
 
     private List<Long> groupSeries() {
@@ -128,10 +165,11 @@ class StatusPageIT {
                 selector);
     }
 
-    private static void commit(Admin admin, List<TopicPartition> partitions,
-                               Function<TopicPartition, Long> offset) throws Exception {
+    private static void commit(Admin admin, List<TopicPartition> partitions, Function<TopicPartition, Long> offset,
+                               Function<TopicPartition, String> metadata) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        partitions.forEach(partition -> offsets.put(partition, new OffsetAndMetadata(offset.apply(partition))));
+        partitions.forEach(partition -> offsets.put(partition,
+                new OffsetAndMetadata(offset.apply(partition), metadata.apply(partition))));
         admin.alterConsumerGroupOffsets(GROUP, offsets).all().get(10, TimeUnit.SECONDS);
     }
 
