@@ -17,7 +17,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +29,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -48,10 +45,8 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class ConsumerGroups {
 
-    private static final Logger LOG = Logger.getLogger(ConsumerGroups.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final long REUSE_NANOS = 1_000_000_000L;
-    private static final Duration REFRESH = Duration.ofSeconds(5);
 
     /**
      * A group's records not yet consumed, summed over the relay's topics it reads; its staleness in seconds (null
@@ -82,28 +77,15 @@ public class ConsumerGroups {
     private volatile Reading last;
     private long readAtNanos;
 
-    private final ScheduledExecutorService refresh = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "consumer-groups-refresh");
-        thread.setDaemon(true);
-        return thread;
-    });
-
     /**
-     * Reads the groups every few seconds whoever looks: a group's gauges exist from its first reading, and its
-     * freshness window needs samples while no page is open.
+     * {@link StatusHistory} reads the groups every few seconds whoever looks: a group's gauges exist from its first
+     * reading, and its freshness window needs samples while no page is open.
      */
     void start(@Observes StartupEvent startup) {
         Gauge.builder("relay.group.staleness.threshold.seconds", this,
                         groups -> groups.relay.groupMaxStaleness().toMillis() / 1000.0)
                 .description("Staleness past which a group fires the alert GroupStale (RELAY_GROUP_MAX_STALENESS)")
                 .register(metrics);
-        refresh.scheduleWithFixedDelay(() -> {
-            try {
-                read();
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "Could not refresh the consumer groups' figures");
-            }
-        }, 0, REFRESH.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public synchronized Reading read() {
@@ -124,13 +106,7 @@ public class ConsumerGroups {
         return last;
     }
 
-    void close(@Observes ShutdownEvent shutdown) throws InterruptedException {
-        refresh.shutdownNow();
-        refresh.awaitTermination(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        closeClients();
-    }
-
-    private synchronized void closeClients() {
+    synchronized void close(@Observes ShutdownEvent shutdown) {
         if (admin != null) {
             admin.close(TIMEOUT);
         }

@@ -3,6 +3,7 @@ package dev.outbox.relay.lag;
 import dev.outbox.relay.support.RelayProcess;
 import dev.outbox.relay.support.RelayUnderTest;
 import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -35,10 +36,10 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The relay's status page in a real headless browser (Debian's chromium through its chromedriver): it loads,
- * shows the engine streaming, and its chart shows a consumer group's backlog appearing and then draining, with the
- * group's staleness growing while no member runs and its freshness once it committed; beside it the relay serves
- * its OpenAPI document and Swagger UI.
+ * The relay's status page in a real headless browser (Debian's chromium through its chromedriver): opened after a
+ * load, it draws the load at once from the relay's memory, with axes; it shows the engine streaming, a consumer
+ * group's backlog and staleness (growing while no member runs) and then the backlog draining and the group's
+ * freshness once it committed; beside it the relay serves its OpenAPI document and Swagger UI.
  * Without the browser the test reports itself skipped; .ci/run installs it.
  */
 class StatusPageIT {
@@ -64,41 +65,59 @@ class StatusPageIT {
         }
     }
 
+    /**
+     * Opened after a load, the page draws it at once from what the relay remembers (points from before the page was
+     * opened), with time and value axes; then it watches live as the backlog drains.
+     */
     @Test
-    void theChartShowsAConsumerGroupsBacklogAppearingAndDraining() throws Exception {
+    void aPageOpenedAfterALoadDrawsItAtOnceThenWatchesTheBacklogDrain() throws Exception {
         RelayUnderTest world = RelayUnderTest.named("status_page");
         List<TopicPartition> partitions = IntStream.range(0, 3)
                 .mapToObj(p -> new TopicPartition(world.eventsTopic, p)).toList();
         try (RelayProcess relay = world.startRelay(Map.of()); Admin admin = world.kafka.admin()) {
-            browser = headlessChromium();
-            browser.get(relay.url() + "/status");
-            await("the page shows the engine streaming").atMost(DEADLINE)
-                    .until(() -> "STREAMING".equals(read("#engine-state", "el.textContent")));
             // Beside the page, the same figures as an API: its OpenAPI document and Swagger UI.
             RestAssured.get(relay.url() + "/q/openapi?format=json").then().statusCode(200)
-                    .body("paths.'/lag'.get", notNullValue()).body("paths.'/lag/groups'.get", notNullValue());
+                    .body("paths.'/lag'.get", notNullValue()).body("paths.'/lag/groups'.get", notNullValue())
+                    .body("paths.'/lag/history'.get", notNullValue());
             RestAssured.get(relay.url() + "/q/swagger-ui/").then().statusCode(200).body(containsString("swagger-ui"));
 
-            // A group that has read nothing yet: everything the relay writes from now on is its backlog. No member
-            // runs: the relay reads its staleness from Kafka alone.
+            // The load, before anyone looks. A group that has read nothing yet: everything the relay writes from now
+            // on is its backlog. No member runs: the relay reads its staleness from Kafka alone.
             commit(admin, partitions, offset -> 0L, partition -> "");
             long publishedFrom = System.currentTimeMillis();
             world.database.publish(List.of("1", "2", "3"), EVENTS / 3);
-            await("the backlog on the chart").atMost(DEADLINE)
-                    .until(() -> groupSeries().stream().anyMatch(lag -> lag == EVENTS));
-            assertThat(read("tr[data-group='" + GROUP + "']", "el.textContent"))
-                    .contains(GROUP).contains(Integer.toString(EVENTS));
-            assertThat(series("events_per_second")).anyMatch(rate -> rate > 0);
-
+            await("the load in the relay's memory").atMost(DEADLINE).until(() -> {
+                JsonPath remembered = RestAssured.get(relay.url() + "/lag/history").then().statusCode(200)
+                        .extract().jsonPath();
+                return remembered.getList("samples.groups.'" + GROUP + "'.lag").contains(EVENTS)
+                        && remembered.getList("samples.events_per_second").stream()
+                        .anyMatch(rate -> rate instanceof Number number && number.doubleValue() > 0);
+            });
             double stale = groupFigure(relay, "staleness_seconds");
             assertThat(stale).as("staleness of the group behind, s").isPositive()
                     .isLessThanOrEqualTo((System.currentTimeMillis() - publishedFrom) / 1000.0);
             await("the stalled group grows staler").atMost(DEADLINE)
                     .until(() -> groupFigure(relay, "staleness_seconds") > stale);
-            await("its staleness on the page").atMost(DEADLINE).until(() -> Double.parseDouble(
-                    read("tr[data-group='" + GROUP + "'] td.staleness", "el.dataset.value")) > 0);
             await("its staleness on /q/metrics").atMost(DEADLINE)
                     .until(() -> metric(relay, "relay_group_staleness_seconds{group=\"" + GROUP + "\"}") > 0);
+
+            long pageOpenedAt = System.currentTimeMillis();
+            browser = headlessChromium();
+            browser.get(relay.url() + "/status");
+            await("the page shows the engine streaming").atMost(DEADLINE)
+                    .until(() -> "STREAMING".equals(read("#engine-state", "el.textContent")));
+            assertThat(drawnBefore("group:" + GROUP, pageOpenedAt)).as("the backlog, drawn from the relay's memory")
+                    .contains((double) EVENTS);
+            assertThat(drawnBefore("events_per_second", pageOpenedAt)).anyMatch(rate -> rate > 0);
+            assertThat(drawnBefore("staleness:" + GROUP, pageOpenedAt)).anyMatch(staleness -> staleness > 0);
+            assertThat(ticks("#chart-staleness", "tick-y")).as("the value axis, in seconds").hasSize(3)
+                    .allMatch(label -> label.matches("[0-9.,]+ (s|min)"));
+            assertThat(ticks("#chart-groups", "tick-x")).as("the time axis, clock times").isNotEmpty()
+                    .allMatch(label -> label.matches("\\d\\d:\\d\\d"));
+            assertThat(read("tr[data-group='" + GROUP + "']", "el.textContent"))
+                    .contains(GROUP).contains(Integer.toString(EVENTS));
+            await("its staleness in the table").atMost(DEADLINE).until(() -> Double.parseDouble(
+                    read("tr[data-group='" + GROUP + "'] td.staleness", "el.dataset.value")) > 0);
 
             Map<TopicPartition, Long> ends = new HashMap<>();
             admin.listOffsets(Map.of(partitions.get(0), OffsetSpec.latest(), partitions.get(1), OffsetSpec.latest(),
@@ -118,13 +137,38 @@ class StatusPageIT {
             assertThat(groupFigure(relay, "staleness_seconds")).as("staleness caught up").isZero();
             assertThat(groupFigure(relay, "freshness_p50_seconds")).isEqualTo(0.25);
             assertThat(groupFigure(relay, "freshness_p99_seconds")).isEqualTo(0.4);
-            await("the freshness on the page").atMost(DEADLINE).until(() -> "0.25".equals(
+            await("the freshness in the table").atMost(DEADLINE).until(() -> "0.25".equals(
                     read("tr[data-group='" + GROUP + "'] td.freshness-p50", "el.dataset.value")));
+            await("the freshness on the chart").atMost(DEADLINE)
+                    .until(() -> drawn("freshness-p99:" + GROUP).contains(0.4));
             await("the freshness on /q/metrics").atMost(DEADLINE).until(() -> metric(relay,
                     "relay_group_freshness_seconds{group=\"" + GROUP + "\",quantile=\"0.99\"}") == 0.4);
         } finally {
             world.dropSlot();
         }
+    }
+
+    /** The values a chart line drew for samples taken before {@code beforeMillis}, oldest first. */
+    private List<Double> drawnBefore(String name, long beforeMillis) {
+        String drawn = read("polyline[data-series='" + name + "']", "el.dataset.values + '|' + el.dataset.times");
+        if (drawn == null) {
+            return List.of();
+        }
+        String[] values = drawn.split("\\|", -1)[0].split(",", -1);
+        String[] times = drawn.split("\\|", -1)[1].split(",", -1);
+        return IntStream.range(0, values.length)
+                .filter(i -> !values[i].isEmpty() && Long.parseLong(times[i]) < beforeMillis)
+                .mapToObj(i -> Double.parseDouble(values[i])).toList();
+    }
+
+    private List<Double> drawn(String name) {
+        return drawnBefore(name, Long.MAX_VALUE);
+    }
+
+    /** The labels along one axis of a chart ({@code tick-x}: time, {@code tick-y}: value). */
+    private List<String> ticks(String chart, String axis) {
+        String labels = read(chart, "[...el.querySelectorAll('text." + axis + "')].map(t => t.textContent).join('|')");
+        return labels == null || labels.isEmpty() ? List.of() : List.of(labels.split("\\|"));
     }
 
     /** A figure of the group in {@code GET /lag/groups}. */
