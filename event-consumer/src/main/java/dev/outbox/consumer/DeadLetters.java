@@ -8,6 +8,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -16,9 +17,20 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Copies poison events byte for byte to the dead-letter topic, with headers saying why and where from, and
- * waits for Kafka's acknowledgement: the source offset is committed only once the copy is safe.
+ * waits for Kafka's acknowledgement: the source offset is committed only once the copy is safe. The header names are
+ * what {@code deadletter}'s list and replay read back.
  */
-final class DeadLetters {
+public final class DeadLetters {
+
+    /** Every header the dead-letter machinery adds starts with it; a replay strips them to get the event back. */
+    public static final String HEADER_PREFIX = "dlq.";
+    public static final String REASON = "dlq.reason";
+    public static final String SOURCE_TOPIC = "dlq.source.topic";
+    public static final String SOURCE_PARTITION = "dlq.source.partition";
+    public static final String SOURCE_OFFSET = "dlq.source.offset";
+    public static final String CONSUMER_GROUP = "dlq.consumer.group";
+    /** The record keeps the event's own timestamp; this says when it was dead-lettered. */
+    public static final String DEAD_LETTERED_AT = "dlq.dead-lettered-at";
 
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
@@ -47,11 +59,12 @@ final class DeadLetters {
     private ProducerRecord<byte[], byte[]> copy(Poison poison) {
         ConsumerRecord<byte[], byte[]> source = poison.record();
         RecordHeaders headers = new RecordHeaders(source.headers().toArray());
-        headers.add("dlq.reason", utf8(poison.reason()));
-        headers.add("dlq.source.topic", utf8(source.topic()));
-        headers.add("dlq.source.partition", utf8(Integer.toString(source.partition())));
-        headers.add("dlq.source.offset", utf8(Long.toString(source.offset())));
-        headers.add("dlq.consumer.group", utf8(consumerGroup));
+        headers.add(REASON, utf8(poison.reason()));
+        headers.add(SOURCE_TOPIC, utf8(source.topic()));
+        headers.add(SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
+        headers.add(SOURCE_OFFSET, utf8(Long.toString(source.offset())));
+        headers.add(CONSUMER_GROUP, utf8(consumerGroup));
+        headers.add(DEAD_LETTERED_AT, utf8(Instant.now().toString()));
         return new ProducerRecord<>(topic, null, source.timestamp(), source.key(), source.value(), headers);
     }
 
