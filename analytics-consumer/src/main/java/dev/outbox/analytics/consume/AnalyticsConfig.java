@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The knobs this consumer owns; {@code analytics.consumer.*} and {@code analytics.producer.*} pass through. */
 @ConfigMapping(prefix = "analytics")
@@ -34,6 +35,12 @@ public interface AnalyticsConfig {
     /** The longest wait between two attempts to apply a batch while the database is unavailable. */
     @WithDefault("30s")
     Duration maxRetryBackoff();
+
+    /**
+     * Fault injection for operators and tests: events of these types (e.g. {@code BlogUpdated}) are treated as poison
+     * and go to the dead-letter topic, as a consumer bug would send them. Remove it (the "fix") and replay them.
+     */
+    Optional<Set<String>> rejectEventTypes();
 
     Map<String, String> consumer();
 

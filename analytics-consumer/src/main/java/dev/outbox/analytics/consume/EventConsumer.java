@@ -6,6 +6,7 @@ import dev.outbox.analytics.count.BlogEventReader;
 import dev.outbox.consumer.ConsumerSettings;
 import dev.outbox.consumer.EventHandler;
 import dev.outbox.consumer.GroupConsumer;
+import dev.outbox.consumer.PoisonEventException;
 import dev.outbox.consumer.Records;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
@@ -22,6 +23,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The Kafka adapter of the analytics consumer group: {@link GroupConsumer} polls, dead-letters poison events and
@@ -44,8 +46,11 @@ public class EventConsumer implements EventHandler<BlogEvent> {
     String bootstrapServers;
 
     private GroupConsumer<BlogEvent> member;
+    private Set<BlogEvent.Kind> rejected;
 
     void start(@Observes StartupEvent startup) {
+        rejected = config.rejectEventTypes().orElse(Set.of()).stream().map(EventConsumer::kind)
+                .collect(Collectors.toUnmodifiableSet());
         member = new GroupConsumer<>(new ConsumerSettings("analytics", bootstrapServers, config.topic(),
                 config.deadLetterTopic(), config.groupId(), config.instanceId(), config.maxRetryBackoff(),
                 config.consumer(), config.producer()), this, metrics, failure -> Quarkus.asyncExit(1));
@@ -58,7 +63,11 @@ public class EventConsumer implements EventHandler<BlogEvent> {
 
     @Override
     public BlogEvent read(ConsumerRecord<byte[], byte[]> record) {
-        return BlogEventReader.read(Records.header(record, Records.ID_HEADER), record.value());
+        BlogEvent event = BlogEventReader.read(Records.header(record, Records.ID_HEADER), record.value());
+        if (rejected.contains(event.kind())) {
+            throw new PoisonEventException("rejected by analytics.reject-event-types (fault injection)");
+        }
+        return event;
     }
 
     @Override
@@ -74,6 +83,16 @@ public class EventConsumer implements EventHandler<BlogEvent> {
     public boolean isTransient(Exception failure) {
         String state = failure instanceof SQLException sql ? sql.getSQLState() : null;
         return state == null || !(state.startsWith("22") || state.startsWith("23"));
+    }
+
+    /** A setting naming a type this consumer does not know is a typo: refused at start, not ignored. */
+    private static BlogEvent.Kind kind(String eventType) {
+        try {
+            return BlogEvent.Kind.of(eventType.strip());
+        } catch (PoisonEventException e) {
+            throw new IllegalStateException("analytics.reject-event-types (ANALYTICS_REJECT_EVENT_TYPES): " + e.getMessage()
+                    + "; the types are BlogPublished, BlogUpdated, BlogDeleted");
+        }
     }
 
     public boolean isReady() {

@@ -14,7 +14,7 @@ public record BlogEvent(UUID eventId, Kind kind, long blogId, long authorId) {
         PUBLISHED, UPDATED, DELETED;
 
         /** Fails loudly on a type this consumer does not know: the event goes to the dead-letter topic. */
-        static Kind of(String eventType) {
+        public static Kind of(String eventType) {
             return switch (eventType) {
                 case "BlogPublished" -> PUBLISHED;
                 case "BlogUpdated" -> UPDATED;

@@ -2,6 +2,9 @@ package dev.outbox.analytics.consume;
 
 import dev.outbox.analytics.support.AnalyticsWorld;
 import dev.outbox.analytics.support.BlogEvents;
+import dev.outbox.consumer.deadletter.DeadLetter;
+import dev.outbox.consumer.deadletter.DeadLetterSelection;
+import dev.outbox.consumer.deadletter.DeadLetterTopic;
 import dev.outbox.testsupport.SharedInfrastructure;
 import dev.outbox.testsupport.process.QuarkusAppProcess;
 import org.apache.kafka.clients.admin.Admin;
@@ -17,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,11 +32,12 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged consumer as real processes: restarted without its offsets committed, killed mid-backlog, and
- * run twice in one group. Every total must stay exact.
+ * The packaged consumer as real processes: restarted without its offsets committed, killed mid-backlog, run twice
+ * in one group, and with its dead letters replayed after a fix. Every total must stay exact.
  */
 class ConsumerProcessIT {
 
@@ -123,8 +128,12 @@ class ConsumerProcessIT {
         }
     }
 
+    /**
+     * Also the dead letters an operator acts on: the restart has a bug (simulated by rejecting a type), its deletes go
+     * to the dead-letter topic; once fixed (restarted without the setting) they are replayed and count exactly once.
+     */
     @Test
-    void aConsumerThatCannotGoOnExitsNonZeroAndItsRestartCatchesUp() throws Exception {
+    void aConsumerThatCannotGoOnExitsNonZeroAndItsRestartCatchesUpReplayedDeadLettersIncluded() throws Exception {
         publishAndDelete(300);
         Map<String, String> failing = new HashMap<>(settings);
         // A group without committed offsets and no reset policy: the first poll throws, as any unexpected failure
@@ -138,13 +147,60 @@ class ConsumerProcessIT {
         }
         assertThat(processedEvents()).isZero();
 
-        try (QuarkusAppProcess restarted = start()) {
+        long deletes = eventsSent - 300;
+        Map<String, String> buggy = new HashMap<>(settings);
+        buggy.put("analytics.reject-event-types", "BlogDeleted");
+        try (QuarkusAppProcess restarted = start(buggy)) {
+            await("caught up but for the deletes").atMost(Duration.ofSeconds(60)).until(() ->
+                    metric(restarted, "analytics_events_dead_lettered_total") >= deletes && processedEvents() == 300);
+        }
+        DeadLetterTopic deadLetters = new DeadLetterTopic(SharedInfrastructure.kafka().bootstrapServers(),
+                topic + ".dlq", Map.of());
+        DeadLetterSelection groupsOwn = DeadLetterSelection.parse(group, List.of(), null, Instant.now());
+        List<DeadLetter> listed = deadLetters.list(groupsOwn);
+        assertThat(listed).hasSize((int) deletes).allSatisfy(deadLetter -> {
+            assertThat(deadLetter.eventType()).isEqualTo("BlogDeleted");
+            assertThat(deadLetter.reason()).contains("analytics.reject-event-types");
+            assertThat(deadLetter.source().topic()).isEqualTo(topic);
+            assertThat(deadLetter.replay()).isEmpty();
+        });
+
+        try (QuarkusAppProcess fixed = start()) {
+            DeadLetterTopic.Replayed replayed = deadLetters.replay(groupsOwn);
+            assertThat(replayed.replayed()).hasSize((int) deletes);
+            assertThat(replayed.alreadyReplayed()).isEmpty();
             awaitExactTotals();
+            await("every replayed event applied").atMost(Duration.ofSeconds(30))
+                    .until(() -> metric(fixed, "analytics_events_applied_total") >= deletes);
+            assertThat(processedEvents()).isEqualTo(eventsSent);
+
+            long topicEnd = endOffsets(topic);
+            assertThatThrownBy(() -> deadLetters.replay(groupsOwn)).as("a second replay")
+                    .isInstanceOfSatisfying(DeadLetterTopic.Refused.class, refused ->
+                            assertThat(refused.reason()).isEqualTo(DeadLetterTopic.Refused.Reason.ALREADY_REPLAYED));
+            assertThat(endOffsets(topic)).as("nothing published by the second replay").isEqualTo(topicEnd);
+            assertThat(deadLetters.list(groupsOwn)).allSatisfy(deadLetter ->
+                    assertThat(deadLetter.replay()).hasValueSatisfying(replay ->
+                            assertThat(replay.to().topic()).isEqualTo(topic)));
+            assertThat(metric(fixed, "analytics_events_applied_total")).isEqualTo(deletes);
+            assertExactTotals();
         }
     }
 
     private QuarkusAppProcess start() {
-        return QuarkusAppProcess.launch("analytics-" + STARTS.incrementAndGet(), settings).awaitReady();
+        return start(settings);
+    }
+
+    private QuarkusAppProcess start(Map<String, String> with) {
+        return QuarkusAppProcess.launch("analytics-" + STARTS.incrementAndGet(), with).awaitReady();
+    }
+
+    private static long endOffsets(String topic) throws Exception {
+        try (Admin admin = SharedInfrastructure.kafka().admin()) {
+            Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, 3).boxed()
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+        }
     }
 
     /** Publishes {@code count} blogs across the authors, deletes every fifth, and records the truth. */
