@@ -397,6 +397,7 @@ public final class LocalPipeline {
                   metrics      /q/metrics and /q/health on ports %d (blog-app), %d (cdc-relay), %d (analytics), %d (search)
                   Postgres     %s  user %s, password %s
                   Kafka        %s  topics %s, %s
+                  dead letters ./run-local dlq list   (and dlq replay --group=analytics after a fix)
                   logs         %s
 
                 Publish a first blog:
