@@ -57,7 +57,10 @@ public final class LocalPipeline {
     private final PrintStream out;
     /** Module → its current process, in start order; a crashed service is replaced by its restart. */
     private final Map<String, QuarkusAppProcess> running = new LinkedHashMap<>();
-    /** New for each run, printed with the addresses: POST /index/rebuild on the search indexer needs it. */
+    /**
+     * New for each run, printed with the addresses: POST /index/rebuild on the search indexer and the relay's
+     * /dead-letters need it.
+     */
     private final String operatorToken = newOperatorToken();
     /** Services stopped on purpose (stopService): not restarted until startService. */
     private final Set<String> held = new HashSet<>();
@@ -328,7 +331,8 @@ public final class LocalPipeline {
                 "quarkus.datasource.username", postgres.username(),
                 "quarkus.datasource.password", postgres.password());
         String bootstrap = kafka.bootstrapServers();
-        Map<String, String> relay = with(database, Map.of("kafka.bootstrap.servers", bootstrap));
+        Map<String, String> relay = with(database, Map.of("kafka.bootstrap.servers", bootstrap,
+                "relay.operator-token", operatorToken));
         List<Service> services = new ArrayList<>(List.of(
                 new Service("blog-app", settings.blogPort(), database),
                 new Service("cdc-relay", settings.relayPort(), relay),
@@ -394,10 +398,10 @@ public final class LocalPipeline {
                   search       http://127.0.0.1:%d/search?q=outbox%s
                   rebuild      curl -si -XPOST http://127.0.0.1:%d/index/rebuild -H 'authorization: Bearer %s'
                   relay        http://127.0.0.1:%d/  (status page; raw figures at /lag and /lag/groups)%s
+                  dead letters ./run-local dlq list, or curl -s http://127.0.0.1:%d/dead-letters -H 'authorization: Bearer %s'
                   metrics      /q/metrics and /q/health on ports %d (blog-app), %d (cdc-relay), %d (analytics), %d (search)
                   Postgres     %s  user %s, password %s
                   Kafka        %s  topics %s, %s
-                  dead letters ./run-local dlq list   (and dlq replay --group=analytics after a fix)
                   logs         %s
 
                 Publish a first blog:
@@ -414,6 +418,7 @@ public final class LocalPipeline {
                 operatorToken, settings.relayPort(), settings.relays() == 2
                         ? "\n               http://127.0.0.1:" + settings.secondRelayPort() + "/  (the second relay: one of the two"
                         + " streams, the other stands by)" : "",
+                settings.relayPort(), operatorToken,
                 settings.blogPort(), settings.relayPort(), settings.analyticsPort(), settings.searchPort(),
                 postgres.jdbcUrl(DATABASE), postgres.username(), postgres.password(), kafka.bootstrapServers(), TOPIC,
                 DEAD_LETTER_TOPIC, settings.logs(), blog, blog, blog, settings.searchPort());

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The knobs the relay owns. Anything else passes through: {@code relay.debezium.*} to the Debezium
@@ -48,6 +49,19 @@ public interface RelayConfig {
      */
     @WithDefault("outbox.relay.dlq")
     String deadLetterTopic();
+
+    /**
+     * The consumer groups' dead-letter topic, which {@code /dead-letters} lists and replays from: the relay is the one
+     * writer of the events topics, so a replay is its to make.
+     */
+    @WithDefault("blog.events.dlq")
+    String consumerDeadLetterTopic();
+
+    /**
+     * The bearer token {@code /dead-letters} requires (at least 16 characters); unset, those endpoints refuse
+     * everyone. Only its SHA-256 is kept.
+     */
+    Optional<String> operatorToken();
 
     /** The CloudEvents {@code source} attribute of every event. */
     @WithDefault("/blog-app")

@@ -7,10 +7,20 @@ import dev.outbox.relay.support.RelayProcess;
 import dev.outbox.relay.support.RelayUnderTest;
 import dev.outbox.relay.support.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -28,12 +39,17 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged relay on one database: every event arrives once, in order, with its headers; outbox rows that can
- * never become events go to the relay's dead-letter topic and the rows behind them still arrive.
+ * never become events go to the relay's dead-letter topic and the rows behind them still arrive; a consumer group's
+ * dead letters are listed and replayed once through {@code /dead-letters}, with the operator token only.
  */
 class RelayDeliveryIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String OPERATOR_TOKEN = "delivery-operator-token-0123456789";
+    /** The consumer groups' dead-letter topic, which the relay lists and replays from. */
+    private static final String CONSUMER_DEAD_LETTERS = "blog.events.dlq-delivery";
 
     static RelayUnderTest world;
     static RelayProcess relay;
@@ -43,7 +59,9 @@ class RelayDeliveryIT {
         world = RelayUnderTest.named("delivery");
         // Lets a test write rows that break the contract, as a migration gone wrong or another writer would.
         world.database.execute("alter table outbox alter column payload drop not null");
-        relay = world.startRelay(Map.of());
+        world.kafka.createTopic(CONSUMER_DEAD_LETTERS, 1);
+        relay = world.startRelay(Map.of("relay.operator-token", OPERATOR_TOKEN,
+                "relay.consumer-dead-letter-topic", CONSUMER_DEAD_LETTERS));
     }
 
     @AfterAll
@@ -164,6 +182,103 @@ class RelayDeliveryIT {
             await().atMost(DEADLINE).until(() -> relay.metrics().matches("(?s).*relay_replication_slots_other [1-9].*"));
         } finally {
             world.database.execute("select pg_drop_replication_slot('delivery_intruder')");
+        }
+    }
+
+    @Test
+    void aConsumerGroupsDeadLetterIsListedAndReplayedOnceAndOnlyWithTheOperatorToken() throws Exception {
+        // Not the relay's events topic, which the other tests read: the dead letter says where it came from.
+        String source = "blog.events-delivery-replayed";
+        world.kafka.createTopic(source, 3);
+        String group = "analytics-delivery";
+        String eventId = UUID.randomUUID().toString();
+        String payload = "{\"event_id\":\"" + eventId + "\",\"event_type\":\"BlogUpdated\",\"blog_id\":5}";
+        deadLetter(group, source, eventId, payload);
+
+        HttpResponse<String> anonymous = call("GET", "/dead-letters", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(challenge ->
+                assertThat(challenge).startsWith("Bearer"));
+        assertProblem(anonymous, 401, "/problems/unauthenticated");
+        assertProblem(call("POST", "/dead-letters/replay?group=" + group, "not-the-operator-token"), 401,
+                "/problems/unauthenticated");
+        assertThat(assertProblem(call("GET", "/dead-letters?since=yesterday", OPERATOR_TOKEN), 400,
+                "/problems/invalid-request").get("detail").asText()).contains("'yesterday'");
+        assertThat(assertProblem(call("GET", "/dead-letters?group=no-such-group", OPERATOR_TOKEN), 404,
+                "/problems/unknown-group").get("detail").asText()).contains(group);
+        assertProblem(call("POST", "/dead-letters/replay", OPERATOR_TOKEN), 400, "/problems/invalid-request");
+        assertProblem(call("POST", "/dead-letters/replay?group=" + group + "&event_id=" + UUID.randomUUID(),
+                OPERATOR_TOKEN), 404, "/problems/no-dead-letter-matched");
+
+        JsonNode listed = json(call("GET", "/dead-letters?group=" + group, OPERATOR_TOKEN), 200);
+        assertThat(listed.get("count").asInt()).isEqualTo(1);
+        assertThat(listed.get("not_replayed").asInt()).isEqualTo(1);
+        JsonNode deadLetter = listed.at("/dead_letters/0");
+        assertThat(deadLetter.get("event_id").asText()).isEqualTo(eventId);
+        assertThat(deadLetter.get("event_type").asText()).isEqualTo("BlogUpdated");
+        assertThat(deadLetter.get("source").asText()).isEqualTo(source + "-2@7");
+        assertThat(deadLetter.get("reason").asText()).isEqualTo("applying it failed: a bug");
+        assertThat(deadLetter.get("payload").asText()).isEqualTo(payload);
+        assertThat(deadLetter.get("replay").isNull()).as("not replayed yet").isTrue();
+
+        JsonNode replay = json(call("POST", "/dead-letters/replay?group=" + group + "&since=1h", OPERATOR_TOKEN), 200);
+        assertThat(replay.get("replayed")).hasSize(1);
+        assertThat(replay.at("/replayed/0/replay/to").asText()).startsWith(source + "-2@");
+        assertThat(replay.get("already_replayed")).isEmpty();
+        try (TopicReader reader = new TopicReader(world.kafka.bootstrapServers(), source)) {
+            ConsumerRecord<String, String> replayed = reader.readUntil(read -> !read.isEmpty(), DEADLINE).get(0);
+            assertThat(replayed.partition()).isEqualTo(2);
+            assertThat(replayed.key()).isEqualTo("42");
+            assertThat(replayed.value()).isEqualTo(payload);
+            assertThat(header(replayed, "id")).isEqualTo(eventId);
+            assertThat(header(replayed, "ce_type")).isEqualTo("dev.outbox.blog.BlogUpdated");
+            assertThat(header(replayed, "dlq.replayed-from")).isEqualTo(CONSUMER_DEAD_LETTERS + "-0@0");
+            assertThat(header(replayed, "dlq.reason")).isNull();
+        }
+        // Refused before anything is published (ConsumerProcessIT checks that the topic's end stays put).
+        assertProblem(call("POST", "/dead-letters/replay?group=" + group, OPERATOR_TOKEN), 409,
+                "/problems/already-replayed");
+        JsonNode after = json(call("GET", "/dead-letters?group=" + group, OPERATOR_TOKEN), 200);
+        assertThat(after.get("not_replayed").asInt()).isZero();
+        assertThat(after.at("/dead_letters/0/replay/to").asText()).startsWith(source + "-2@");
+        assertThat(call("GET", "/q/openapi", null).body()).contains("/dead-letters/replay",
+                "/problems/already-replayed", "scheme: bearer");
+    }
+
+    private static HttpResponse<String> call(String method, String path, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(relay.url() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(DEADLINE);
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
+        assertThat(response.statusCode()).as("status of %s: %s", response.uri(), response.body()).isEqualTo(status);
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode assertProblem(HttpResponse<String> response, int status, String type) throws Exception {
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+        JsonNode problem = json(response, status);
+        assertThat(problem.get("type").asText()).isEqualTo(type);
+        return problem;
+    }
+
+    /** A dead letter as a consumer group writes one: the event as received, and where it was and why it failed. */
+    private static void deadLetter(String group, String source, String eventId, String payload) throws Exception {
+        RecordHeaders headers = new RecordHeaders();
+        Map.of("id", eventId, "eventType", "BlogUpdated", "ce_type", "dev.outbox.blog.BlogUpdated",
+                "dlq.reason", "applying it failed: a bug", "dlq.source.topic", source, "dlq.source.partition", "2",
+                "dlq.source.offset", "7", "dlq.consumer.group", group,
+                "dlq.dead-lettered-at", Instant.now().toString())
+                .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, world.kafka.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(CONSUMER_DEAD_LETTERS, 0, null, "42", payload, headers))
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 }
