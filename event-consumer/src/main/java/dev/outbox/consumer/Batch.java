@@ -23,6 +23,7 @@ final class Batch<E> {
 
     private final List<Event<E>> events = new ArrayList<>();
     private final List<DeadLetters.Poison> poisonToSend = new ArrayList<>();
+    private final List<DeadLetters.Poison> deadLettered = new ArrayList<>();
     private final Map<TopicPartition, Long> nextOffsets;
 
     private Batch(Map<TopicPartition, Long> nextOffsets) {
@@ -68,7 +69,13 @@ final class Batch<E> {
     }
 
     void poisonSent() {
+        deadLettered.addAll(poisonToSend);
         poisonToSend.clear();
+    }
+
+    /** The poison of this batch sent to the dead-letter topic so far. */
+    List<DeadLetters.Poison> deadLettered() {
+        return List.copyOf(deadLettered);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.opentelemetry.api.OpenTelemetry;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -46,6 +47,7 @@ import java.util.function.Consumer;
  * </ul>
  * How fresh it keeps the group ({@link Freshness}) is measured for every event applied, and travels with each offset
  * commit as its metadata.
+ * Each event that carries the publish's trace context gets a span in that trace ({@link BatchSpans}).
  */
 public final class GroupConsumer<E> {
 
@@ -58,6 +60,7 @@ public final class GroupConsumer<E> {
     private final EventHandler<E> handler;
     private final Consumer<Throwable> onFailure;
     private final MeterRegistry metrics;
+    private final OpenTelemetry tracing;
     private final Counter applied;
     private final Counter skipped;
     private final Counter deadLettered;
@@ -73,11 +76,12 @@ public final class GroupConsumer<E> {
 
     /** @param onFailure told once, from the member's thread, when the member stopped for good on its own */
     public GroupConsumer(ConsumerSettings settings, EventHandler<E> handler, MeterRegistry metrics,
-                         Consumer<Throwable> onFailure) {
+                         OpenTelemetry tracing, Consumer<Throwable> onFailure) {
         this.settings = settings;
         this.handler = handler;
         this.onFailure = onFailure;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.applied = Counter.builder(settings.name() + ".events.applied")
                 .description("Events that took effect").register(metrics);
         this.skipped = Counter.builder(settings.name() + ".events.skipped")
@@ -137,9 +141,16 @@ public final class GroupConsumer<E> {
             while (running) {
                 ConsumerRecords<byte[], byte[]> polled = kafka.poll(POLL_TIMEOUT);
                 if (!polled.isEmpty()) {
+                    BatchSpans spans = BatchSpans.start(tracing, settings, polled);
                     Batch<E> batch = Batch.read(polled, handler);
-                    if (applyUntilDone(kafka, batch, deadLetters)) {
-                        commitOwned(kafka, batch.nextOffsets());
+                    boolean committed = false;
+                    try {
+                        if (applyUntilDone(kafka, batch, deadLetters)) {
+                            commitOwned(kafka, batch.nextOffsets());
+                            committed = true;
+                        }
+                    } finally {
+                        spans.end(batch, committed);
                     }
                     freshness.released();
                 }

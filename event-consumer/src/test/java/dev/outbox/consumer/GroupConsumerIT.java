@@ -4,7 +4,16 @@ import dev.outbox.testsupport.SharedInfrastructure;
 import dev.outbox.testsupport.kafka.KafkaServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.outbox.tracing.ServiceTracing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,6 +24,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -308,19 +318,73 @@ class GroupConsumerIT {
         return registry.get("test.staleness.seconds").gauge().value();
     }
 
+    /** The relay copies the publish's traceparent onto the record: the group's work shows in the publish's trace. */
+    @Test
+    void eachEventCarryingAPublishsTraceContextIsProcessedInAChildSpanOfItWithWhatBecameOfIt() throws Exception {
+        String appliedTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String poisonTrace = "0af7651916cd43dd8448eb211c80319c";
+        createTopics(1);
+        sendWithHeaders("one", "event-1", "00-" + appliedTrace + "-00f067aa0ba902b7-01");
+        sendWithHeaders("two", "event-2", null);
+        sendWithHeaders("poison", "event-3", "00-" + poisonTrace + "-b7ad6b7169203331-01");
+        InMemorySpanExporter exported = InMemorySpanExporter.create();
+        Map<String, SpanData> byTrace = new HashMap<>();
+        // Closing the SDK empties the in-memory exporter: the spans are read before.
+        try (OpenTelemetrySdk tracing = ServiceTracing.recordingTo("test-consumer", SimpleSpanProcessor.create(exported))) {
+            start(new Store(), Map.of(), Optional.empty(), tracing);
+
+            await().atMost(DEADLINE).until(() -> committed() == 3 && exported.getFinishedSpanItems().size() == 2);
+            exported.getFinishedSpanItems().forEach(span -> byTrace.put(span.getTraceId(), span));
+        }
+
+        assertThat(byTrace).as("one span per traced event, none for the untraced one").containsOnlyKeys(appliedTrace,
+                poisonTrace);
+        SpanData applied = byTrace.get(appliedTrace);
+        assertThat(applied.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(applied.getKind()).isEqualTo(SpanKind.CONSUMER);
+        assertThat(applied.getName()).isEqualTo("process " + topic);
+        assertThat(applied.getAttributes().get(AttributeKey.stringKey("messaging.consumer.group.name")))
+                .isEqualTo(topic + "-group");
+        assertThat(applied.getAttributes().get(AttributeKey.stringKey("messaging.message.id"))).isEqualTo("event-1");
+        assertThat(applied.getAttributes().get(AttributeKey.stringKey(BatchSpans.OUTCOME))).isEqualTo("applied");
+        SpanData poison = byTrace.get(poisonTrace);
+        assertThat(poison.getAttributes().get(AttributeKey.stringKey(BatchSpans.OUTCOME))).isEqualTo("dead-lettered");
+        assertThat(poison.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(poison.getStatus().getDescription()).contains("poison for the test");
+    }
+
     private GroupConsumer<String> start(Store store, Map<String, String> consumerSettings) {
         return start(store, consumerSettings, Optional.empty());
     }
 
     private GroupConsumer<String> start(Store store, Map<String, String> consumerSettings, Optional<String> instanceId) {
+        return start(store, consumerSettings, instanceId, OpenTelemetry.noop());
+    }
+
+    private GroupConsumer<String> start(Store store, Map<String, String> consumerSettings, Optional<String> instanceId,
+                                        OpenTelemetry tracing) {
         MeterRegistry registry = new SimpleMeterRegistry();
         GroupConsumer<String> member = new GroupConsumer<>(new ConsumerSettings("test", kafka.bootstrapServers(),
                 topic, topic + ".dlq", topic + "-group", instanceId, Duration.ofMillis(400), consumerSettings,
-                Map.of()), store, registry, failures::add);
+                Map.of()), store, registry, tracing, failures::add);
         members.add(member);
         metrics.put(member, registry);
         member.start();
         return member;
+    }
+
+    /** Records as the relay writes them: the event id, and the publish's trace context when it had one. */
+    private void sendWithHeaders(String value, String eventId, String traceparent) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Records.ID_HEADER, eventId.getBytes(StandardCharsets.UTF_8));
+        if (traceparent != null) {
+            headers.add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, 0, (String) null, value, headers));
+        }
     }
 
     private void createTopics(int partitions) {

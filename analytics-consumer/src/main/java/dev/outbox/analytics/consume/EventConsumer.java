@@ -9,6 +9,7 @@ import dev.outbox.consumer.GroupConsumer;
 import dev.outbox.consumer.PoisonEventException;
 import dev.outbox.consumer.Records;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -42,6 +43,9 @@ public class EventConsumer implements EventHandler<BlogEvent> {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    OpenTelemetry tracing;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -53,7 +57,7 @@ public class EventConsumer implements EventHandler<BlogEvent> {
                 .collect(Collectors.toUnmodifiableSet());
         member = new GroupConsumer<>(new ConsumerSettings("analytics", bootstrapServers, config.topic(),
                 config.deadLetterTopic(), config.groupId(), config.instanceId(), config.maxRetryBackoff(),
-                config.consumer(), config.producer()), this, metrics, failure -> Quarkus.asyncExit(1));
+                config.consumer(), config.producer()), this, metrics, tracing, failure -> Quarkus.asyncExit(1));
         member.start();
     }
 

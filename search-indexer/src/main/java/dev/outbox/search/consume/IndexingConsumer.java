@@ -8,6 +8,7 @@ import dev.outbox.search.SearchConfig;
 import dev.outbox.search.index.BlogChange;
 import dev.outbox.search.index.LiveIndex;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -47,6 +48,9 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    OpenTelemetry tracing;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -55,7 +59,7 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
     void start(@Observes StartupEvent startup) {
         member = new GroupConsumer<>(new ConsumerSettings("search", bootstrapServers, config.topic(),
                 config.deadLetterTopic(), config.groupId(), config.instanceId(), config.maxRetryBackoff(),
-                config.consumer(), config.producer()), this, metrics, failure -> Quarkus.asyncExit(1));
+                config.consumer(), config.producer()), this, metrics, tracing, failure -> Quarkus.asyncExit(1));
         member.start();
     }
 
