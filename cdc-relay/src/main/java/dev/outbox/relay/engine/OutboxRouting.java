@@ -21,7 +21,9 @@ import java.util.Optional;
  * Turns a captured outbox insert into the Kafka record data engineers read: Debezium's Outbox Event Router
  * picks topic ({@code aggregatetype} + suffix), key ({@code aggregateid}) and payload (the jsonb text, sent
  * as real JSON), and this adds CloudEvents binary-mode headers so any tool can read the events, and the source
- * transaction's commit time ({@code committedAt}) from which the consumer groups measure their freshness.
+ * transaction's commit time ({@code committedAt}) from which the consumer groups measure their freshness. A row that
+ * carries the publish's trace context ({@code tracingspancontext}) gets a W3C {@code traceparent} header from the
+ * router, which continues that trace with spans of its own when the relay exports them.
  * Everything else the connector emits (heartbeats, the heartbeat table, the outbox's own deletes) has no
  * Kafka record; it still advances the offsets.
  */
@@ -49,7 +51,11 @@ final class OutboxRouting implements AutoCloseable {
                 "route.topic.replacement", "${routedByValue}" + relay.topicSuffix(),
                 "table.fields.additional.placement",
                 "type:header:eventType,aggregatetype:header:aggregateType,occurred_at:header:occurredAt,"
-                        + "schema_version:header:schemaVersion"));
+                        + "schema_version:header:schemaVersion",
+                // The router's defaults, spelled out: rows without a context (written before blog-app traced, or
+                // by a request nobody traces) start no trace of their own.
+                "tracing.span.context.field", "tracingspancontext",
+                "tracing.with.context.field.only", "true"));
     }
 
     /** The Kafka record for an outbox insert; empty for anything else. */

@@ -7,6 +7,8 @@ import io.debezium.engine.format.ChangeEventFormat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -64,6 +66,9 @@ public class RelayEngine {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    OpenTelemetry tracing;
+
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
 
@@ -96,6 +101,9 @@ public class RelayEngine {
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
     void start(@Observes StartupEvent startup) {
+        // Debezium's Outbox Event Router traces through the global OpenTelemetry, which it reads once, when it is
+        // first built (OutboxRouting): registered before any attempt builds one.
+        GlobalOpenTelemetry.set(tracing);
         PostgresUrl database = PostgresUrl.parse(jdbcUrl);
         Properties engineProperties = EngineProperties.of(relay, database, user, password, bootstrapServers);
         Gauge.builder("relay.active", lock, l -> l.held() ? 1 : 0)

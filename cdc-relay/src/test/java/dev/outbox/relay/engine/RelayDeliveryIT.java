@@ -172,6 +172,28 @@ class RelayDeliveryIT {
         assertThat(relay.metrics()).as("the producer's own metrics").containsPattern("kafka_producer_record_send_total\\{.*\\} [1-9]");
     }
 
+    /**
+     * blog-app writes the publish's trace context into the row; the relay, exporting nothing here, passes it on
+     * unchanged as the W3C header the consumers continue the trace from. A row without one gets no header.
+     */
+    @Test
+    void thePublishsTraceContextInTheOutboxRowArrivesAsATraceparentHeader() throws Exception {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        UUID traced = world.database.insertTracedRow("88", "traceparent=" + traceparent + "\n");
+        UUID untraced = world.database.publish(List.of("88"), 1).get(0).id();
+
+        Map<UUID, ConsumerRecord<String, String>> byId = new HashMap<>();
+        try (TopicReader reader = world.reader()) {
+            reader.readUntil(read -> read.stream().filter(r -> r.key().equals("88")).count() >= 2, DEADLINE)
+                    .stream().filter(r -> r.key().equals("88"))
+                    .forEach(r -> byId.put(UUID.fromString(header(r, "id")), r));
+        }
+
+        assertThat(header(byId.get(traced), "traceparent")).isEqualTo(traceparent);
+        assertThat(byId.get(traced).headers()).noneMatch(h -> h.key().equals("tracingspancontext"));
+        assertThat(byId.get(untraced).headers().lastHeader("traceparent")).isNull();
+    }
+
     /** Any role with REPLICATION (the relay's included) can open a slot that reads every change: it shows. */
     @Test
     void aLogicalSlotThatIsNotTheRelaysIsReported() {

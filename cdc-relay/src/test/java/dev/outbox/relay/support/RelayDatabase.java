@@ -14,11 +14,13 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
- * A database of its own on the shared Postgres, with blog-app's schema (its Flyway migration, read from the
+ * A database of its own on the shared Postgres, with blog-app's schema (its Flyway migrations, read from the
  * blog-app module, so the outbox table is the real one) and the outbox written the way blog-app writes it:
  * each event inserted and deleted again in its transaction. {@code busy_table} stands for the other tables
  * of a busy database that the relay does not capture.
@@ -29,8 +31,8 @@ public final class RelayDatabase {
     public record WrittenEvent(UUID id, String authorId, int sequence) {
     }
 
-    private static final Path BLOG_SCHEMA = Path.of("..", "blog-app", "src", "main", "resources", "db", "migration",
-            "V1__blog_schema.sql");
+    private static final Path BLOG_MIGRATIONS = Path.of("..", "blog-app", "src", "main", "resources", "db",
+            "migration");
 
     private final PostgresServer postgres;
     private final String name;
@@ -44,10 +46,13 @@ public final class RelayDatabase {
         PostgresServer postgres = SharedInfrastructure.postgres();
         postgres.createDatabase(name);
         RelayDatabase database = new RelayDatabase(postgres, name);
-        try {
-            database.execute(Files.readString(BLOG_SCHEMA));
+        try (Stream<Path> files = Files.list(BLOG_MIGRATIONS)) {
+            for (Path migration : files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
+                    .sorted(Comparator.comparingInt(RelayDatabase::version)).toList()) {
+                database.execute(Files.readString(migration));
+            }
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot read blog-app's schema at " + BLOG_SCHEMA, e);
+            throw new IllegalStateException("Cannot read blog-app's migrations in " + BLOG_MIGRATIONS, e);
         }
         database.execute("create table busy_table (id bigserial primary key, filler text not null)");
         return database;
@@ -130,6 +135,31 @@ public final class RelayDatabase {
         return id;
     }
 
+    /**
+     * Writes one event (and deletes it, as blog-app does) whose row carries {@code spanContext} in
+     * {@code tracingspancontext}, as blog-app writes it for a traced request.
+     */
+    public UUID insertTracedRow(String author, String spanContext) throws SQLException {
+        UUID id = UUID.randomUUID();
+        try (Connection connection = connect();
+             PreparedStatement insert = connection.prepareStatement("""
+                     insert into outbox (id, aggregatetype, aggregateid, type, payload, occurred_at, schema_version,
+                                         tracingspancontext)
+                     values (?, 'blog', ?, 'BlogPublished', cast(? as jsonb), now(), 1, ?)""");
+             PreparedStatement delete = connection.prepareStatement("delete from outbox where id = ?")) {
+            connection.setAutoCommit(false);
+            insert.setObject(1, id);
+            insert.setString(2, author);
+            insert.setString(3, "{\"event_id\": \"" + id + "\", \"author_id\": " + author + "}");
+            insert.setString(4, spanContext);
+            insert.executeUpdate();
+            delete.setObject(1, id);
+            delete.executeUpdate();
+            connection.commit();
+        }
+        return id;
+    }
+
     public void execute(String sql) {
         try (Connection connection = postgres.connect(name); Statement statement = connection.createStatement()) {
             statement.execute(sql);
@@ -161,6 +191,12 @@ public final class RelayDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The version of a Flyway migration, {@code V2__…} → 2. */
+    private static int version(Path migration) {
+        String name = migration.getFileName().toString();
+        return Integer.parseInt(name.substring(1, name.indexOf("__")));
     }
 
     private static WrittenEvent insertAndDelete(Connection connection, String author, int sequence) throws SQLException {
