@@ -2,6 +2,9 @@ package dev.outbox.blog.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -14,7 +17,8 @@ import java.sql.Timestamp;
 /**
  * Appends events to the outbox inside the caller's transaction, so an event exists if and only if
  * the business write that caused it committed. The row is deleted in the same transaction: the
- * relay reads the insert from the WAL, so the table never grows and needs no cleanup job.
+ * relay reads the insert from the WAL, so the table never grows and needs no cleanup job. The row carries the
+ * current trace context, when there is one, for the relay to put on the Kafka record.
  */
 @ApplicationScoped
 public class OutboxWriter {
@@ -25,6 +29,9 @@ public class OutboxWriter {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    OpenTelemetry tracing;
+
     /**
      * MANDATORY: an event written outside the business transaction would be a dual write. The two statements go
      * straight to the transaction's JDBC connection: through Hibernate's native queries they cost several times
@@ -33,12 +40,14 @@ public class OutboxWriter {
     @Transactional(Transactional.TxType.MANDATORY)
     public void append(OutboxEvent event) {
         String payload = payloadOf(event);
+        String spanContext = spanContext();
         Session session = em.unwrap(Session.class);
         session.flush();
         session.doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("""
-                    insert into outbox (id, aggregatetype, aggregateid, type, payload, occurred_at, schema_version)
-                    values (?, ?, ?, ?, cast(? as jsonb), ?, ?)""");
+                    insert into outbox (id, aggregatetype, aggregateid, type, payload, occurred_at, schema_version,
+                                        tracingspancontext)
+                    values (?, ?, ?, ?, cast(? as jsonb), ?, ?, ?)""");
                  PreparedStatement delete = connection.prepareStatement("delete from outbox where id = ?")) {
                 insert.setObject(1, event.eventId());
                 insert.setString(2, event.aggregateType());
@@ -47,11 +56,28 @@ public class OutboxWriter {
                 insert.setString(5, payload);
                 insert.setTimestamp(6, Timestamp.from(event.occurredAt()));
                 insert.setInt(7, event.schemaVersion());
+                insert.setString(8, spanContext);
                 insert.executeUpdate();
                 delete.setObject(1, event.eventId());
                 delete.executeUpdate();
             }
         });
+    }
+
+    /**
+     * The current trace context in the text form of {@link java.util.Properties} ({@code traceparent=00-…}), which
+     * Debezium's Outbox Event Router reads from {@code tracingspancontext}; null outside a trace. W3C values hold
+     * neither backslashes nor line breaks, so one {@code key=value} line each is that form.
+     */
+    private String spanContext() {
+        Context current = Context.current();
+        if (!Span.fromContext(current).getSpanContext().isValid()) {
+            return null;
+        }
+        StringBuilder properties = new StringBuilder();
+        tracing.getPropagators().getTextMapPropagator().inject(current, properties,
+                (text, key, value) -> text.append(key).append('=').append(value).append('\n'));
+        return properties.toString();
     }
 
     private String payloadOf(OutboxEvent event) {

@@ -4,6 +4,7 @@ import dev.outbox.blog.auth.ApiTokens;
 import dev.outbox.blog.problem.Problem.FieldError;
 import dev.outbox.blog.problem.ProblemException;
 import dev.outbox.blog.ratelimit.RateLimited;
+import dev.outbox.blog.trace.Traced;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -29,8 +30,10 @@ import java.util.Optional;
 
 /**
  * {@code /blogs}: publish, read, update and delete. Writes need the author's bearer token, which is looked up in the
- * write's transaction: one session and one pooled connection per request instead of two.
+ * write's transaction: one session and one pooled connection per request instead of two. Every call is a span that
+ * continues the caller's trace, and the events it writes carry that trace on to the consumers.
  */
+@Traced
 @Path("/blogs")
 @Produces(MediaType.APPLICATION_JSON)
 public class BlogResource {

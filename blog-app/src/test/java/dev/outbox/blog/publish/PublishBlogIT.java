@@ -17,12 +17,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
 
 import static dev.outbox.blog.support.Api.draft;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +51,27 @@ class PublishBlogIT {
     @AfterEach
     void closeTap() {
         wal.close();
+    }
+
+    /**
+     * A caller's W3C trace context goes into the publish's outbox row in the form Debezium's Outbox Event Router reads
+     * (java.util.Properties text); nothing is exported here, so it is the caller's own. An untraced publish has none.
+     */
+    @Test
+    void aPublishWritesTheCallersTraceContextIntoItsOutboxRow() throws Exception {
+        Author author = Api.newAuthor();
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        wal.changes();
+
+        author.as().header("traceparent", traceparent).body(draft("Traced", "B")).post("/blogs").then().statusCode(201);
+        author.as().body(draft("Untraced", "B")).post("/blogs").then().statusCode(201);
+
+        List<WalTap.Change> events = wal.outboxInserts();
+        assertThat(events).hasSize(2);
+        Properties context = new Properties();
+        context.load(new StringReader(events.get(0).columns().get("tracingspancontext")));
+        assertThat(context.getProperty("traceparent")).isEqualTo(traceparent);
+        assertThat(events.get(1).columns().get("tracingspancontext")).isEqualTo("null");
     }
 
     @Test
