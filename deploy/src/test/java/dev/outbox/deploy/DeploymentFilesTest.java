@@ -290,6 +290,19 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void everyApplicationExportsItsTracesToAPinnedJaegerWhoseUiOnlyOperatorsReach() {
+        Map<String, Object> jaeger = service("jaeger");
+        assertThat(String.valueOf(jaeger.get("image"))).matches("jaegertracing/jaeger:\\d+\\.\\d+\\.\\d+");
+        assertThat(strings(jaeger.get("ports")))
+                .containsExactly("${OPERATOR_BIND_ADDRESS:-127.0.0.1}:${JAEGER_PUBLIC_PORT:-16686}:16686");
+        for (String app : APPS) {
+            // Unset, Jaeger; set empty, no export (the applications' default).
+            assertThat(environment(app).get("OTEL_EXPORTER_OTLP_ENDPOINT")).as("trace export of %s", app)
+                    .isEqualTo("${OTEL_EXPORTER_OTLP_ENDPOINT-http://jaeger:4318}");
+        }
+    }
+
+    @Test
     void everyFileTheComposeFileMountsExists() {
         services.forEach((name, definition) -> strings(map(definition).getOrDefault("volumes", List.of())).stream()
                 .filter(volume -> volume.startsWith("./"))
