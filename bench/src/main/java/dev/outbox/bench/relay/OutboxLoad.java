@@ -15,9 +15,11 @@ import java.util.function.BooleanSupplier;
 final class OutboxLoad {
 
     private final DatabaseLogin login;
+    private final boolean traced;
 
-    OutboxLoad(DatabaseLogin login) {
+    OutboxLoad(DatabaseLogin login, boolean traced) {
         this.login = login;
+        this.traced = traced;
     }
 
     /**
@@ -54,7 +56,7 @@ final class OutboxLoad {
         for (int w = 0; w < writers; w++) {
             int writer = w;
             Thread thread = new Thread(() -> {
-                try (OutboxWriter connection = new OutboxWriter(login, writer)) {
+                try (OutboxWriter connection = new OutboxWriter(login, writer, traced)) {
                     while (proceed.getAsBoolean()) {
                         written.add(connection.write());
                     }

@@ -2,21 +2,25 @@ package dev.outbox.bench.relay;
 
 import dev.outbox.bench.database.DatabaseLogin;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /** One connection writing outbox events the way blog-app does: insert and delete in one transaction per event. */
 final class OutboxWriter implements AutoCloseable {
 
-    /** blog-app's own migration: the bench writes to the real outbox table, not a copy of its DDL. */
-    static final Path BLOG_SCHEMA = Path.of("blog-app", "src", "main", "resources", "db", "migration",
-            "V1__blog_schema.sql");
+    /** blog-app's own migrations: the bench writes to the real outbox table, not a copy of its DDL. */
+    private static final Path BLOG_MIGRATIONS = Path.of("blog-app", "src", "main", "resources", "db", "migration");
     private static final int AUTHORS = 50;
 
     /** An event and when its commit returned to the writer ({@link System#nanoTime()}). */
@@ -27,17 +31,31 @@ final class OutboxWriter implements AutoCloseable {
     private final PreparedStatement insert;
     private final PreparedStatement delete;
     private final SplittableRandom random;
+    private final boolean traced;
     private long blogId;
 
-    OutboxWriter(DatabaseLogin login, int writerIndex) throws SQLException {
+    /** @param traced each event carries a trace context of its own, as blog-app writes it for a traced request */
+    OutboxWriter(DatabaseLogin login, int writerIndex, boolean traced) throws SQLException {
         connection = login.connect();
         connection.setAutoCommit(false);
         insert = connection.prepareStatement("""
-                insert into outbox (id, aggregatetype, aggregateid, type, payload, occurred_at, schema_version)
-                values (?, 'blog', ?, 'BlogPublished', cast(? as jsonb), ?, 1)""");
+                insert into outbox (id, aggregatetype, aggregateid, type, payload, occurred_at, schema_version,
+                                    tracingspancontext)
+                values (?, 'blog', ?, 'BlogPublished', cast(? as jsonb), ?, 1, ?)""");
         delete = connection.prepareStatement("delete from outbox where id = ?");
         random = new SplittableRandom();
+        this.traced = traced;
         blogId = writerIndex * 1_000_000_000L;
+    }
+
+    /** blog-app's Flyway migrations in version order ({@code V1__…}, {@code V2__…}). */
+    static List<Path> blogMigrations() throws IOException {
+        try (Stream<Path> files = Files.list(BLOG_MIGRATIONS)) {
+            return files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
+                    .sorted(Comparator.comparingInt(f -> Integer.parseInt(
+                            f.getFileName().toString().substring(1, f.getFileName().toString().indexOf("__")))))
+                    .toList();
+        }
     }
 
     Written write() throws SQLException {
@@ -47,6 +65,8 @@ final class OutboxWriter implements AutoCloseable {
         insert.setString(2, author);
         insert.setString(3, EventPayloads.blogPublished(id, author, ++blogId, random));
         insert.setTimestamp(4, Timestamp.from(Instant.now()));
+        insert.setString(5, traced ? String.format("traceparent=00-%016x%016x-%016x-01%n", random.nextLong(),
+                random.nextLong(), random.nextLong()) : null);
         insert.executeUpdate();
         delete.setObject(1, id);
         delete.executeUpdate();

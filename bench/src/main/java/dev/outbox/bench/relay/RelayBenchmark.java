@@ -79,7 +79,9 @@ public final class RelayBenchmark {
              EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().start()) {
             String jdbcUrl = postgres.createDatabase("relay_bench");
             try (Connection connection = postgres.connect("relay_bench"); Statement statement = connection.createStatement()) {
-                statement.execute(Files.readString(OutboxWriter.BLOG_SCHEMA));
+                for (Path migration : OutboxWriter.blogMigrations()) {
+                    statement.execute(Files.readString(migration));
+                }
                 database = describeDatabase(statement, postgres);
             }
             createTopic(kafka);
@@ -88,9 +90,13 @@ public final class RelayBenchmark {
                     "quarkus.datasource.username", postgres.username(),
                     "quarkus.datasource.password", postgres.password(),
                     "kafka.bootstrap.servers", kafka.bootstrapServers()));
+            OtlpSink collector = settings.tracing() == RelaySettings.Tracing.ON ? new OtlpSink() : null;
+            if (collector != null) {
+                relayProperties.put("outbox.tracing.otlp-endpoint", collector.endpoint());
+            }
             relayProperties.putAll(settings.relayOverrides());
             DatabaseLogin login = new DatabaseLogin(jdbcUrl, postgres.username(), postgres.password());
-            OutboxLoad load = new OutboxLoad(login);
+            OutboxLoad load = new OutboxLoad(login, settings.tracing() != RelaySettings.Tracing.NONE);
 
             try (KafkaTap tap = new KafkaTap(kafka.bootstrapServers(), TOPIC, PARTITIONS)) {
                 try (QuarkusAppProcess relay = QuarkusAppProcess.launch("cdc-relay", JAR, List.of(), relayProperties,
@@ -108,6 +114,11 @@ public final class RelayBenchmark {
                         () -> postgres.connect("relay_bench"));
                 if (tap.duplicates() > 0) {
                     System.out.println("# note: " + tap.duplicates() + " events arrived more than once");
+                }
+            } finally {
+                if (collector != null) {
+                    System.out.println("# trace collector: " + collector.describe());
+                    collector.close();
                 }
             }
         }
@@ -236,6 +247,11 @@ public final class RelayBenchmark {
         System.out.println("Kafka:    embedded single KRaft broker, topic " + TOPIC + " with " + PARTITIONS
                 + " partitions, RF 1, LogAppendTime");
         System.out.println("Relay:    " + relaySettings);
+        System.out.println("Tracing:  " + switch (settings.tracing()) {
+            case NONE -> "none (no trace context in the rows)";
+            case OFF -> "off (every row carries a trace context; the relay passes it on, exports nothing)";
+            case ON -> "on (every row carries a trace context; the relay exports its spans over OTLP/HTTP to loopback)";
+        });
         System.out.printf(Locale.ROOT, "Load:     %d writer connections, one transaction per event (insert + delete), "
                         + "~1.5 KB jsonb; %d s warm-up + %d s measured per rate; backlog %d events by %d writers%n",
                 settings.writers(), settings.warmUp().toSeconds(), settings.measured().toSeconds(), settings.backlog(),
