@@ -72,6 +72,7 @@ class LocalPipelineIT {
         awaitTotalBlogs(author, 1);
         awaitSearchHits("respond", 1);
         runDemo();
+        runDeadLetterCommands();
 
         terminate();
         assertEverythingStopped();
@@ -109,6 +110,20 @@ class LocalPipelineIT {
                 .contains("Counts and search index converged")
                 .containsPattern("commit → total_blogs updated +p50 \\d+ ms")
                 .containsPattern("commit → searchable +p50 \\d+ ms");
+    }
+
+    /** The README's dlq commands against the running pipeline: no poison was published, so nothing to replay. */
+    private void runDeadLetterCommands() throws IOException {
+        long began = System.nanoTime();
+        ChildProcess list = ChildProcess.start("dlq-list", List.of("../run-local", "dlq", "list",
+                "--kafka-port=" + ports.get(1)), data.resolveSibling("dlq-list.log"));
+        assertThat(list.awaitExit(START_DEADLINE)).as(ChildProcess.tail(list.log())).hasValue(0);
+        assertThat(Files.readString(list.log())).contains("DEAD LETTER", "REASON", "0 dead letters, 0 not replayed");
+        ChildProcess replay = ChildProcess.start("dlq-replay", List.of("../run-local", "dlq", "replay",
+                "--group=analytics", "--kafka-port=" + ports.get(1)), data.resolveSibling("dlq-replay.log"));
+        assertThat(replay.awaitExit(START_DEADLINE)).as(ChildProcess.tail(replay.log())).hasValue(1);
+        assertThat(Files.readString(replay.log())).contains("No dead letter of group 'analytics' matches");
+        System.out.printf("dlq list and replay took %d ms%n", (System.nanoTime() - began) / 1_000_000);
     }
 
     private void start(String... options) throws IOException {
