@@ -1,14 +1,12 @@
 package dev.outbox.relay.lag;
 
+import dev.outbox.consumer.Records;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +24,6 @@ import java.util.Set;
  */
 final class CommitTimes implements AutoCloseable {
 
-    private static final String COMMITTED_AT_HEADER = "committedAt";
 
     /** A record position: partition and offset. */
     record Position(TopicPartition partition, long offset) {
@@ -91,25 +88,13 @@ final class CommitTimes implements AutoCloseable {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
             for (TopicPartition partition : records.partitions()) {
                 if (missing.remove(partition)) {
-                    read.put(round.get(partition), committedAt(records.records(partition).get(0)));
+                    read.put(round.get(partition), Records.committedAtMillis(records.records(partition).get(0)));
                     consumer.pause(Set.of(partition));
                 }
             }
         }
         consumer.assign(Set.of());
         return read;
-    }
-
-    private static OptionalLong committedAt(ConsumerRecord<byte[], byte[]> record) {
-        Header header = record.headers().lastHeader(COMMITTED_AT_HEADER);
-        if (header == null || header.value() == null) {
-            return OptionalLong.empty();
-        }
-        try {
-            return OptionalLong.of(Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII)));
-        } catch (NumberFormatException e) {
-            return OptionalLong.empty();
-        }
     }
 
     @Override
