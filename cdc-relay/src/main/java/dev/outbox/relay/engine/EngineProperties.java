@@ -29,6 +29,9 @@ final class EngineProperties {
         // Only the outbox and the heartbeat table are in the publication; no other table's rows leave Postgres.
         p.setProperty("publication.autocreate.mode", "filtered");
         p.setProperty("table.include.list", relay.outboxTable() + "," + relay.heartbeatTable());
+        // The relay relays outbox inserts only. OutboxPublication keeps deletes out of the publication; where it may not
+        // (another owner), Debezium drops them before its per-event work (metrics, queue, tombstone), not after.
+        p.setProperty("skipped.operations", "d,t");
         // Events are facts from now on; the outbox is empty by design, so there is nothing to snapshot.
         p.setProperty("snapshot.mode", "no_data");
 

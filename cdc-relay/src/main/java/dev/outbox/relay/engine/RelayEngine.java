@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the Debezium engine on its own thread for the life of the application: the start and retry loop. What one
- * attempt needs comes from classes of their own (the heartbeat table, the broker probe, the engine's and the
+ * attempt needs comes from classes of their own (the heartbeat table, the publication, the broker probe, the engine's and the
  * producer's settings, the sink). Until the engine has streamed
  * once, a failed start (database or broker not reachable yet) is retried with backoff and shown in health.
  * Before any of it, the relay takes the active lock ({@code ActiveLock}); while another relay holds it, this one stands
@@ -56,6 +56,9 @@ public class RelayEngine {
 
     @Inject
     HeartbeatTable heartbeatTable;
+
+    @Inject
+    OutboxPublication publication;
 
     @Inject
     BrokerProbe broker;
@@ -190,6 +193,7 @@ public class RelayEngine {
         KafkaClientMetrics producerMetrics = null;
         try (OutboxRouting routing = new OutboxRouting(relay)) {
             heartbeatTable.ensureExists();
+            publication.ensureWithoutDeletes();
             broker.requireReachable();
             producer = new KafkaProducer<>(ProducerSettings.of(relay, bootstrapServers));
             // The producer's own figures (kafka_producer_*: batch sizes, request latency, retries, buffer), beside
@@ -248,6 +252,7 @@ public class RelayEngine {
                     // Once, while standing by: a standby that could not reach Kafka could not take over, so it is
                     // not ready; and the clients' classes are loaded and warm before a takeover needs them.
                     heartbeatTable.ensureExists();
+                    publication.ensureWithoutDeletes();
                     broker.requireReachable();
                     prepared = true;
                     LOG.infof("Another relay holds the active lock \"%s\": standing by", lock.lockName());
