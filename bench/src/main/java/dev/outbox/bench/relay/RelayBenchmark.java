@@ -51,7 +51,8 @@ public final class RelayBenchmark {
             "relay.debezium.poll.interval.ms", "10",
             "relay.producer.linger.ms", "5",
             "relay.producer.compression.type", "lz4",
-            "relay.producer.batch.size", "16384");
+            "relay.producer.batch.size", "262144",
+            "relay.debezium.skipped.operations", "d,t");
     /** Pairs System.nanoTime() with the wall clock, to compare commit times with the broker's append times. */
     private static final long EPOCH_MILLIS_AT_BASE = System.currentTimeMillis();
     private static final long NANOS_AT_BASE = System.nanoTime();
@@ -99,7 +100,8 @@ public final class RelayBenchmark {
             OutboxLoad load = new OutboxLoad(login, settings.tracing() != RelaySettings.Tracing.NONE);
 
             try (KafkaTap tap = new KafkaTap(kafka.bootstrapServers(), TOPIC, PARTITIONS)) {
-                try (QuarkusAppProcess relay = QuarkusAppProcess.launch("cdc-relay", JAR, List.of(), relayProperties,
+                try (QuarkusAppProcess relay = QuarkusAppProcess.launch("cdc-relay", JAR,
+                        settings.relayJvmOptions(root.resolve("relay-steady.jfr")), relayProperties,
                         root.resolve("relay-steady.log"))) {
                     relay.awaitReady(READY_DEADLINE);
                     for (int rate : settings.rates()) {
@@ -193,8 +195,8 @@ public final class RelayBenchmark {
         long launch = System.nanoTime();
         long missing;
         CpuSplit.Share relayCpu;
-        try (QuarkusAppProcess relay = QuarkusAppProcess.launch("cdc-relay", JAR, List.of(), relayProperties,
-                root.resolve("relay-drain.log"))) {
+        try (QuarkusAppProcess relay = QuarkusAppProcess.launch("cdc-relay", JAR,
+                settings.relayJvmOptions(root.resolve("relay-drain.jfr")), relayProperties, root.resolve("relay-drain.log"))) {
             missing = tap.await(backlog, ARRIVAL_DEADLINE);
             relayCpu = relayCpuStart.until(CPU.snapshot());
         }
