@@ -34,6 +34,9 @@ public class BlogPublishing {
     @Inject
     BlogLimits limits;
 
+    @Inject
+    BlogInserts inserts;
+
     @Transactional
     public Published publish(long authorId, BlogDraft request, Optional<String> idempotencyKey) {
         BlogDraft draft = validated(request);
@@ -70,7 +73,7 @@ public class BlogPublishing {
         blog.version = 1;
         blog.createdAt = now;
         blog.updatedAt = now;
-        blog.persist(); // the identity column inserts the row at once; the outbox append flushes the rest
+        inserts.insert(blog);
         outbox.append(BlogPublished.of(blog, now));
         return blog;
     }
