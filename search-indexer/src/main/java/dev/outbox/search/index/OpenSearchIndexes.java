@@ -215,11 +215,15 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     /**
      * A created index answers 503 ("all shards failed") until its primary shard started; a member that found the first
      * generation created by another member starting with it would otherwise count its documents too early and exit.
+     * Yellow alone is not enough: OpenSearch reports a just-created index whose primary is still initializing as
+     * yellow, not red (seen: one of two members starting at once exited so). One active shard is the primary, as each
+     * generation has one shard.
      */
     private void awaitPrimary(String generation) throws IOException {
         boolean timedOut;
         try {
             timedOut = client.cluster().health(health -> health.index(generation).waitForStatus(HealthStatus.Yellow)
+                    .waitForActiveShards(active -> active.count(1))
                     .timeout(time -> time.time(PRIMARY_DEADLINE))).timedOut();
         } catch (OpenSearchException e) {
             timedOut = true;
