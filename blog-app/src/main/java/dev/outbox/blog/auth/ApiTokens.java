@@ -79,9 +79,11 @@ public class ApiTokens {
         }
         byte[] tokenHash = sha256(authorization.substring(7).trim());
         Optional<Long> known = validTokens.userOf(tokenHash);
-        long userId = known.isPresent() ? known.get()
-                : lookUp(tokenHash).orElseThrow(() -> unauthenticated("The API token is not valid."));
-        if (known.isEmpty()) {
+        long userId;
+        if (known.isPresent()) {
+            userId = known.get();
+        } else {
+            userId = lookUp(tokenHash).orElseThrow(() -> unauthenticated("The API token is not valid."));
             validTokens.remember(tokenHash, userId);
         }
         rateLimits.tokenProven(authorization);

@@ -12,7 +12,7 @@ import jakarta.transaction.Transactional;
 import org.hibernate.Session;
 
 import java.sql.PreparedStatement;
-import java.sql.Timestamp;
+import java.time.ZoneOffset;
 
 /**
  * Appends events to the outbox inside the caller's transaction, so an event exists if and only if
@@ -54,7 +54,7 @@ public class OutboxWriter {
                 insert.setString(3, event.aggregateId());
                 insert.setString(4, event.eventType());
                 insert.setString(5, payload);
-                insert.setTimestamp(6, Timestamp.from(event.occurredAt()));
+                insert.setObject(6, event.occurredAt().atOffset(ZoneOffset.UTC));
                 insert.setInt(7, event.schemaVersion());
                 insert.setString(8, spanContext);
                 insert.executeUpdate();
