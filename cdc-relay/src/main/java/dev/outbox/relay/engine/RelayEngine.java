@@ -195,6 +195,7 @@ public class RelayEngine {
             heartbeatTable.ensureExists();
             publication.ensureWithoutDeletes();
             broker.requireReachable();
+            LOG.debugf("lz4 compression: %s", NativeLz4.load());
             producer = new KafkaProducer<>(ProducerSettings.of(relay, bootstrapServers));
             // The producer's own figures (kafka_producer_*: batch sizes, request latency, retries, buffer), beside
             // the relay's: what tuning relay.producer.* changes.
