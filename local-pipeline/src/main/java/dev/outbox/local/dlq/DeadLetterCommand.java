@@ -59,7 +59,8 @@ public final class DeadLetterCommand {
                     d.source(), d.replay().map(r -> r.to().toString()).orElse("-"), orDash(d.reason()));
         }
         long waiting = deadLetters.stream().filter(d -> d.replay().isEmpty()).count();
-        out.printf(Locale.ROOT, "%d dead letters, %d not replayed%n", deadLetters.size(), waiting);
+        out.printf(Locale.ROOT, "%d dead letter%s, %d not replayed%n", deadLetters.size(),
+                deadLetters.size() == 1 ? "" : "s", waiting);
     }
 
     static void printReplay(DeadLetterTopic.Replayed outcome, PrintStream out) {

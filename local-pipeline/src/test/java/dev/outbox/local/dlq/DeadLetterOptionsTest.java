@@ -85,6 +85,17 @@ class DeadLetterOptionsTest {
     }
 
     @Test
+    void countsOneDeadLetterInTheSingular() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        DeadLetterCommand.print(List.of(deadLetter(4, Optional.empty())),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        assertThat(printed.toString(StandardCharsets.UTF_8).lines().toList()).last()
+                .isEqualTo("1 dead letter, 1 not replayed");
+    }
+
+    @Test
     void aReplayPrintsWhatItPublishedAndWhatItLeftAlone() {
         DeadLetter.Replay earlier = new DeadLetter.Replay(NOW.minusSeconds(60), new Position("blog.events", 2, 98));
         DeadLetter.Replay now = new DeadLetter.Replay(NOW, new Position("blog.events", 2, 99));
