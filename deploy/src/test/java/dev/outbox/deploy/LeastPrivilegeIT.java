@@ -2,6 +2,7 @@ package dev.outbox.deploy;
 
 import dev.outbox.testsupport.SharedInfrastructure;
 import dev.outbox.testsupport.kafka.KafkaServer;
+import dev.outbox.testsupport.postgres.BlogAppSchema;
 import dev.outbox.testsupport.postgres.PostgresServer;
 import dev.outbox.testsupport.process.QuarkusAppProcess;
 import org.junit.jupiter.api.Test;
@@ -44,9 +45,8 @@ class LeastPrivilegeIT {
     @Test
     void theRelayAndAnalyticsRunWithOnlyTheGrantsTheSetupGivesThem() throws Exception {
         createRolesAndDatabase();
-        try (Connection blog = as("blog"); Statement migrate = blog.createStatement()) {
-            migrate.execute(Files.readString(ROOT.resolve(
-                    "blog-app/src/main/resources/db/migration/V1__blog_schema.sql")));
+        try (Connection blog = as("blog")) {
+            BlogAppSchema.apply(blog, ROOT);
         }
         try (Connection superuser = postgres.connect("blog")) {
             new PsqlScript(Files.readString(ROOT.resolve("deploy/postgres/setup/relay-and-analytics.sql")), Map.of(

@@ -2,23 +2,21 @@ package dev.outbox.analytics.support;
 
 import dev.outbox.testsupport.SharedInfrastructure;
 import dev.outbox.testsupport.kafka.KafkaServer;
+import dev.outbox.testsupport.postgres.BlogAppSchema;
 import dev.outbox.testsupport.postgres.PostgresServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * The world analytics-consumer lives in, on the shared Postgres and Kafka: a blog database with blog-app's own
- * schema (its Flyway migration, read from the blog-app module, so the tests use the real {@code users} table),
+ * schema (its Flyway migrations, read from the blog-app module, so the tests use the real {@code users} table),
  * and the events and dead-letter topics.
  */
 public class AnalyticsWorld implements QuarkusTestResourceLifecycleManager {
@@ -26,8 +24,6 @@ public class AnalyticsWorld implements QuarkusTestResourceLifecycleManager {
     public static final String DATABASE = "analytics_it";
     public static final String TOPIC = "blog.events";
     public static final String DEAD_LETTER_TOPIC = "blog.events.dlq";
-    private static final Path BLOG_SCHEMA = Path.of("..", "blog-app", "src", "main", "resources", "db", "migration",
-            "V1__blog_schema.sql");
 
     @Override
     public Map<String, String> start() {
@@ -38,10 +34,10 @@ public class AnalyticsWorld implements QuarkusTestResourceLifecycleManager {
     public static Map<String, String> create(String database, String topic, String deadLetterTopic) {
         PostgresServer postgres = SharedInfrastructure.postgres();
         String url = postgres.createDatabase(database);
-        try (Connection connection = postgres.connect(database); Statement statement = connection.createStatement()) {
-            statement.execute(Files.readString(BLOG_SCHEMA));
-        } catch (SQLException | IOException e) {
-            throw new IllegalStateException("Cannot create blog-app's schema from " + BLOG_SCHEMA, e);
+        try (Connection connection = postgres.connect(database)) {
+            BlogAppSchema.apply(connection, Path.of(".."));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create blog-app's schema", e);
         }
         KafkaServer kafka = SharedInfrastructure.kafka();
         kafka.createTopic(topic, 3);

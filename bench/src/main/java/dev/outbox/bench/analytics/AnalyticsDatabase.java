@@ -1,9 +1,8 @@
 package dev.outbox.bench.analytics;
 
 import dev.outbox.bench.database.DatabaseLogin;
+import dev.outbox.testsupport.postgres.BlogAppSchema;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,8 +15,6 @@ import java.util.Map;
 /** The benchmark's blog database: blog-app's schema, the authors, and what the consumer's work left in it. */
 final class AnalyticsDatabase {
 
-    private static final Path BLOG_SCHEMA = Path.of("blog-app/src/main/resources/db/migration/V1__blog_schema.sql");
-
     private final DatabaseLogin login;
 
     AnalyticsDatabase(DatabaseLogin login) {
@@ -28,10 +25,10 @@ final class AnalyticsDatabase {
         return login.connect();
     }
 
-    /** blog-app's own migration, so the consumer updates the real {@code users} table; authors get ids 1..count. */
-    void createBlogSchema(int authors) throws SQLException, IOException {
+    /** blog-app's own migrations, so the consumer updates the real {@code users} table; authors get ids 1..count. */
+    void createBlogSchema(int authors) throws SQLException {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-            statement.execute(Files.readString(BLOG_SCHEMA));
+            BlogAppSchema.apply(connection, Path.of(""));
             statement.execute("insert into users (id, handle, display_name) select g, 'author_' || g, 'Author ' || g"
                     + " from generate_series(1, " + authors + ") g");
         }

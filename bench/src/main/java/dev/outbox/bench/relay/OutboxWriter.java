@@ -2,25 +2,17 @@ package dev.outbox.bench.relay;
 
 import dev.outbox.bench.database.DatabaseLogin;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /** One connection writing outbox events the way blog-app does: insert and delete in one transaction per event. */
 final class OutboxWriter implements AutoCloseable {
 
-    /** blog-app's own migrations: the bench writes to the real outbox table, not a copy of its DDL. */
-    private static final Path BLOG_MIGRATIONS = Path.of("blog-app", "src", "main", "resources", "db", "migration");
     private static final int AUTHORS = 50;
 
     /** An event and when its commit returned to the writer ({@link System#nanoTime()}). */
@@ -46,16 +38,6 @@ final class OutboxWriter implements AutoCloseable {
         random = new SplittableRandom();
         this.traced = traced;
         blogId = writerIndex * 1_000_000_000L;
-    }
-
-    /** blog-app's Flyway migrations in version order ({@code V1__…}, {@code V2__…}). */
-    static List<Path> blogMigrations() throws IOException {
-        try (Stream<Path> files = Files.list(BLOG_MIGRATIONS)) {
-            return files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
-                    .sorted(Comparator.comparingInt(f -> Integer.parseInt(
-                            f.getFileName().toString().substring(1, f.getFileName().toString().indexOf("__")))))
-                    .toList();
-        }
     }
 
     Written write() throws SQLException {

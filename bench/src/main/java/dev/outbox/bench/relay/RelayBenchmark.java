@@ -4,6 +4,7 @@ import dev.outbox.bench.database.DatabaseLogin;
 import dev.outbox.bench.machine.CpuSplit;
 import dev.outbox.bench.machine.Machine;
 import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
+import dev.outbox.testsupport.postgres.BlogAppSchema;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
 import dev.outbox.testsupport.process.QuarkusAppProcess;
 import dev.outbox.testsupport.process.WorkDirectory;
@@ -80,9 +81,7 @@ public final class RelayBenchmark {
              EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().start()) {
             String jdbcUrl = postgres.createDatabase("relay_bench");
             try (Connection connection = postgres.connect("relay_bench"); Statement statement = connection.createStatement()) {
-                for (Path migration : OutboxWriter.blogMigrations()) {
-                    statement.execute(Files.readString(migration));
-                }
+                BlogAppSchema.apply(connection, Path.of(""));
                 database = describeDatabase(statement, postgres);
             }
             createTopic(kafka);

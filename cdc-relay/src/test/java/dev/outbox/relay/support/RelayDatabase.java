@@ -1,10 +1,9 @@
 package dev.outbox.relay.support;
 
 import dev.outbox.testsupport.SharedInfrastructure;
+import dev.outbox.testsupport.postgres.BlogAppSchema;
 import dev.outbox.testsupport.postgres.PostgresServer;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,10 +13,8 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A database of its own on the shared Postgres, with blog-app's schema (its Flyway migrations, read from the
@@ -31,9 +28,6 @@ public final class RelayDatabase {
     public record WrittenEvent(UUID id, String authorId, int sequence) {
     }
 
-    private static final Path BLOG_MIGRATIONS = Path.of("..", "blog-app", "src", "main", "resources", "db",
-            "migration");
-
     private final PostgresServer postgres;
     private final String name;
 
@@ -46,13 +40,10 @@ public final class RelayDatabase {
         PostgresServer postgres = SharedInfrastructure.postgres();
         postgres.createDatabase(name);
         RelayDatabase database = new RelayDatabase(postgres, name);
-        try (Stream<Path> files = Files.list(BLOG_MIGRATIONS)) {
-            for (Path migration : files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
-                    .sorted(Comparator.comparingInt(RelayDatabase::version)).toList()) {
-                database.execute(Files.readString(migration));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read blog-app's migrations in " + BLOG_MIGRATIONS, e);
+        try (Connection connection = postgres.connect(name)) {
+            BlogAppSchema.apply(connection, Path.of(".."));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
         database.execute("create table busy_table (id bigserial primary key, filler text not null)");
         return database;
@@ -191,12 +182,6 @@ public final class RelayDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The version of a Flyway migration, {@code V2__…} → 2. */
-    private static int version(Path migration) {
-        String name = migration.getFileName().toString();
-        return Integer.parseInt(name.substring(1, name.indexOf("__")));
     }
 
     private static WrittenEvent insertAndDelete(Connection connection, String author, int sequence) throws SQLException {
