@@ -9,6 +9,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
+import io.github.bucket4j.TimeMeter;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,15 +37,16 @@ public class RateLimits {
     final Limit signups;
     final Limit unknownTokens;
 
+    /** {@code clock}: what buckets refill by ({@link RateLimitClock}; a test advances its own). */
     @Inject
-    RateLimits(RateLimitSettings settings) {
+    RateLimits(RateLimitSettings settings, TimeMeter clock) {
         enabled = settings.enabled();
         writes = new Limit("blog.rate-limits.writes", settings.writesPerSecond(), Duration.ofSeconds(1),
-                settings.writesBurst(), settings.maxTrackedKeys());
+                settings.writesBurst(), settings.maxTrackedKeys(), clock);
         signups = new Limit("blog.rate-limits.signups", settings.signupsPerMinute(), Duration.ofMinutes(1),
-                settings.signupsBurst(), settings.maxTrackedKeys());
+                settings.signupsBurst(), settings.maxTrackedKeys(), clock);
         unknownTokens = new Limit("blog.rate-limits.unknown-tokens", settings.unknownTokensPerMinute(),
-                Duration.ofMinutes(1), settings.unknownTokensBurst(), settings.maxTrackedKeys());
+                Duration.ofMinutes(1), settings.unknownTokensBurst(), settings.maxTrackedKeys(), clock);
     }
 
     void admitSignUp(String address) {
@@ -110,9 +112,10 @@ public class RateLimits {
         private static final Duration MIN_IDLE = Duration.ofHours(1);
 
         private final Bandwidth bandwidth;
+        private final TimeMeter clock;
         private final Cache<String, Bucket> buckets;
 
-        Limit(String name, double rate, Duration per, int burst, int maxKeys) {
+        Limit(String name, double rate, Duration per, int burst, int maxKeys, TimeMeter clock) {
             if (rate < 0 || Double.isNaN(rate) || Double.isInfinite(rate)) {
                 throw new IllegalArgumentException(name + (per.toMinutes() == 1 ? "-per-minute" : "-per-second")
                         + " must be 0 (off) or positive, not " + rate);
@@ -126,6 +129,7 @@ public class RateLimits {
             // One token every per/rate, refilled smoothly: 0.25 per second is one token each 4 s.
             Duration perToken = Duration.ofNanos(Math.max(1, Math.round(per.toNanos() / Math.max(rate, 1e-9))));
             bandwidth = rate == 0 ? null : Bandwidth.builder().capacity(burst).refillGreedy(1, perToken).build();
+            this.clock = clock;
             Duration fullRefill = perToken.multipliedBy(Math.max(burst, 1));
             buckets = Caffeine.newBuilder()
                     .maximumSize(maxKeys)
@@ -189,7 +193,8 @@ public class RateLimits {
         }
 
         private Bucket newBucket() {
-            return bandwidth == null ? UNCOUNTED : Bucket.builder().addLimit(bandwidth).build();
+            return bandwidth == null ? UNCOUNTED
+                    : Bucket.builder().addLimit(bandwidth).withCustomTimePrecision(clock).build();
         }
     }
 }

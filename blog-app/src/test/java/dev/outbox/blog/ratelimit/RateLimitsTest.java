@@ -1,6 +1,7 @@
 package dev.outbox.blog.ratelimit;
 
 import dev.outbox.blog.problem.ProblemException;
+import io.github.bucket4j.TimeMeter;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +30,7 @@ class RateLimitsTest {
 
     @Test
     void retryAfterIsTheRefillWaitRoundedUpToWholeSeconds() {
-        RateLimits limits = new RateLimits(settings(true, 0.25, 1, 100));
+        RateLimits limits = new RateLimits(settings(true, 0.25, 1, 100), TimeMeter.SYSTEM_NANOTIME);
         limits.admitSignUp(ADDRESS);
 
         ProblemException refused = catchThrowableOfType(ProblemException.class, () -> limits.admitSignUp(ADDRESS));
@@ -41,7 +42,7 @@ class RateLimitsTest {
 
     @Test
     void aProvenTokenSpendsItsOwnBucketAndRefusedTokensTheirAddresses() {
-        RateLimits limits = new RateLimits(settings(true, 0.001, 2, 100));
+        RateLimits limits = new RateLimits(settings(true, 0.001, 2, 100), TimeMeter.SYSTEM_NANOTIME);
         assertThat(limits.admitWrite(TOKEN, ADDRESS)).as("unknown until looked up").isTrue();
         limits.tokenProven(TOKEN); // the proven write is the token's first
         assertThat(limits.admitWrite(TOKEN, ADDRESS)).isFalse();
@@ -65,7 +66,7 @@ class RateLimitsTest {
             public double unknownTokensPerMinute() { return 0.001; }
             public int unknownTokensBurst() { return 1; }
             public int maxTrackedKeys() { return 100; }
-        });
+        }, TimeMeter.SYSTEM_NANOTIME);
         limits.admitWrite(TOKEN, ADDRESS);
         limits.tokenProven(TOKEN);
         limits.tokenRefused(ADDRESS);
@@ -81,7 +82,7 @@ class RateLimitsTest {
 
     @Test
     void disabledLetsEverythingThrough() {
-        RateLimits limits = new RateLimits(settings(false, 0.001, 1, 100));
+        RateLimits limits = new RateLimits(settings(false, 0.001, 1, 100), TimeMeter.SYSTEM_NANOTIME);
         assertThatCode(() -> {
             for (int i = 0; i < 100; i++) {
                 limits.admitWrite("Bearer obx_guess", ADDRESS);
@@ -92,7 +93,7 @@ class RateLimitsTest {
 
     @Test
     void aFloodOfNewAddressesKeepsAtMostMaxTrackedKeys() {
-        RateLimits limits = new RateLimits(settings(true, 1, 10, 100));
+        RateLimits limits = new RateLimits(settings(true, 1, 10, 100), TimeMeter.SYSTEM_NANOTIME);
         for (int i = 0; i < 20_000; i++) {
             limits.admitSignUp("10.0." + (i / 256) + "." + (i % 256));
         }
@@ -101,11 +102,11 @@ class RateLimitsTest {
 
     @Test
     void aBadSettingFailsTheStartNamingIt() {
-        assertThatThrownBy(() -> new RateLimits(settings(true, -1, 10, 100)))
+        assertThatThrownBy(() -> new RateLimits(settings(true, -1, 10, 100), TimeMeter.SYSTEM_NANOTIME))
                 .hasMessageContaining("blog.rate-limits.writes-per-second");
-        assertThatThrownBy(() -> new RateLimits(settings(true, 1, 0, 100)))
+        assertThatThrownBy(() -> new RateLimits(settings(true, 1, 0, 100), TimeMeter.SYSTEM_NANOTIME))
                 .hasMessageContaining("blog.rate-limits.writes-burst");
-        assertThatThrownBy(() -> new RateLimits(settings(true, 1, 10, 0)))
+        assertThatThrownBy(() -> new RateLimits(settings(true, 1, 10, 0), TimeMeter.SYSTEM_NANOTIME))
                 .hasMessageContaining("max-tracked-keys");
     }
 }
