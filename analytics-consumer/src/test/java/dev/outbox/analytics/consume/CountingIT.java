@@ -70,6 +70,7 @@ class CountingIT {
         events.send(eventId, "BlogPublished", author, blog);
         long marker = BLOG_IDS.incrementAndGet();
         events.published(author, marker);
+        events.flush();
 
         awaitTotal(author, 2);
         assertThat(isCounted(marker)).isTrue();
@@ -98,6 +99,7 @@ class CountingIT {
             events.deleted(deleted[0], deleted[1]);
             live.merge(deleted[0], -1L, Long::sum);
         }
+        events.flush();
 
         await("every total exact").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> {
@@ -115,6 +117,7 @@ class CountingIT {
         events.raw(key, "{\"event_id\": \"" + UUID.randomUUID() + "\", \"event_type\": \"BlogLiked\", \"blog_id\": 1, "
                 + "\"author_id\": " + author + "}", null);
         events.published(author, BLOG_IDS.incrementAndGet());
+        events.flush();
 
         awaitTotal(author, 1);
         List<ConsumerRecord<String, String>> deadLetters = deadLettersFor(key, 2);
@@ -138,6 +141,7 @@ class CountingIT {
             for (int i = 0; i < 20; i++) {
                 events.published(author, BLOG_IDS.incrementAndGet());
             }
+            events.flush();
             await("not ready while the database is down").atMost(Duration.ofSeconds(30))
                     .until(() -> RestAssured.get("/q/health/ready").statusCode() == 503);
         } finally {

@@ -4,22 +4,26 @@ import dev.outbox.testsupport.SharedInfrastructure;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Writes blog events to the topic the way cdc-relay does: key = author id, header id = event id, JSON payload. */
+/**
+ * Writes blog events to the topic the way cdc-relay does: key = author id, header id = event id, JSON payload.
+ * Sends are batched, not acked one by one (that made a thousand events take seconds); {@link #flush()} (or closing)
+ * waits for every ack and fails if any send failed. One producer keeps each key's events in order.
+ */
 public final class BlogEvents implements AutoCloseable {
 
     private final KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
     private final String topic;
+    private final AtomicReference<Exception> failed = new AtomicReference<>();
 
     public BlogEvents() {
         this(AnalyticsWorld.TOPIC);
@@ -52,20 +56,33 @@ public final class BlogEvents implements AutoCloseable {
     }
 
     /** Sends any value under a key, with an optional id header: for poison events. */
-    public RecordMetadata raw(String key, String value, String idHeader) {
+    public void raw(String key, String value, String idHeader) {
         RecordHeaders headers = new RecordHeaders();
         if (idHeader != null) {
             headers.add("id", idHeader.getBytes(StandardCharsets.UTF_8));
         }
-        try {
-            return producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException(e);
+        producer.send(new ProducerRecord<>(topic, null, key, value, headers), (metadata, exception) -> {
+            if (exception != null) {
+                failed.compareAndSet(null, exception);
+            }
+        });
+    }
+
+    /** Returns once every event sent so far is acked by all in-sync replicas. */
+    public void flush() {
+        producer.flush();
+        Exception exception = failed.get();
+        if (exception != null) {
+            throw new IllegalStateException("A send to " + topic + " failed", exception);
         }
     }
 
     @Override
     public void close() {
-        producer.close();
+        try {
+            flush();
+        } finally {
+            producer.close();
+        }
     }
 }
