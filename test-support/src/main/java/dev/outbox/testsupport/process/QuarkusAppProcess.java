@@ -47,7 +47,9 @@ public final class QuarkusAppProcess implements AutoCloseable {
      * properties, logging to {@code target/<name>.log}; does not wait for it.
      */
     public static QuarkusAppProcess launch(String name, Map<String, String> settings) {
-        return launch(name, MODULE_JAR, List.of("-Xmx256m"), settings, Path.of("target", name + ".log"));
+        // C1 only, as the embedded broker: a service under test starts sooner and leaves the 2 cores to the test.
+        return launch(name, MODULE_JAR, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), settings,
+                Path.of("target", name + ".log"));
     }
 
     /** Starts {@code jar} with this JVM's java, logging to {@code log} (emptied first); does not wait for it. */
