@@ -63,6 +63,14 @@ public interface SearchConfig {
         /** Names the live generation ({@code <alias>-000001}, ...), which a rebuild moves. */
         @WithDefault("blogs")
         String alias();
+
+        /**
+         * The longest wait for the cluster's answer to one request, a bulk included. A node that hangs (paused, or
+         * behind a broken network) then fails the batch after this long, and the batch is retried, instead of holding
+         * the member for the client's default 30 s. Raise it if legitimate bulks take longer on your cluster.
+         */
+        @WithDefault("10s")
+        Duration requestTimeout();
     }
 
     interface Operator {

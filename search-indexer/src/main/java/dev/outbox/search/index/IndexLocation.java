@@ -25,7 +25,7 @@ public class IndexLocation {
                 String url = cluster.url().orElseThrow(() -> new IllegalStateException(
                         "search.backend=opensearch needs search.opensearch.url (SEARCH_OPENSEARCH_URL)"));
                 yield OpenSearchIndexes.connect(url, cluster.username(), cluster.password(), cluster.alias(),
-                        metrics);
+                        cluster.requestTimeout(), metrics);
             }
         };
     }

@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +39,7 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
 
     private static final Logger LOG = Logger.getLogger(OpenSearchIndexes.class);
     private static final String ALREADY_EXISTS = "resource_already_exists_exception";
-    private static final String PRIMARY_DEADLINE = "60s";
+    private static final Duration PRIMARY_DEADLINE = Duration.ofSeconds(60);
     /**
      * Each request of a readiness check: a cluster that hangs must make the member unready within seconds, not after
      * the client's 30 s response timeout (an orchestrator's probe gives up long before, and sees no reason).
@@ -48,6 +49,8 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     private final OpenSearchTransport transport;
     private final OpenSearchClient client;
     private final OpenSearchClient healthClient;
+    /** For the one request the cluster answers only when a primary started: it may take all of its deadline. */
+    private final OpenSearchClient primaryClient;
     private final String url;
     private final String alias;
     private final BulkMetrics metrics;
@@ -57,21 +60,19 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
         this.transport = transport;
         this.metrics = new BulkMetrics(registry);
         this.client = new OpenSearchClient(transport);
-        this.healthClient = client.withTransportOptions(ApacheHttpClient5Options.DEFAULT.toBuilder()
-                .setRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(HEALTH_REQUEST_TIMEOUT)
-                        .setResponseTimeout(HEALTH_REQUEST_TIMEOUT).build())
-                .build());
+        this.healthClient = withTimeout(client, HEALTH_REQUEST_TIMEOUT);
+        this.primaryClient = withTimeout(client, Timeout.of(PRIMARY_DEADLINE.plusSeconds(10)));
         this.claims = new RebuildClaims(client, alias, Clock.systemUTC());
         this.url = url;
         this.alias = alias;
     }
 
     /**
-     * A client for the cluster at {@code url} (credentials, when given, sent with every request); bulk requests are
-     * timed in {@code metrics}.
+     * A client for the cluster at {@code url} (credentials, when given, sent with every request) whose requests each
+     * fail after {@code requestTimeout} without an answer; bulk requests are timed in {@code metrics}.
      */
     public static OpenSearchIndexes connect(String url, Optional<String> username, Optional<String> password,
-                                            String alias, MeterRegistry metrics) {
+                                            String alias, Duration requestTimeout, MeterRegistry metrics) {
         HttpHost host;
         try {
             host = HttpHost.create(new URI(url));
@@ -84,6 +85,7 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
         OpenSearchTransport transport = ApacheHttpClient5TransportBuilder.builder(host)
                 .setMapper(new JacksonJsonpMapper())
                 .setHttpClientConfigCallback(http -> http.setDefaultCredentialsProvider(credentials))
+                .setRequestConfigCallback(request -> request.setResponseTimeout(Timeout.of(requestTimeout)))
                 .build();
         return new OpenSearchIndexes(transport, url.replaceAll("/+$", ""), alias, metrics);
     }
@@ -222,14 +224,16 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
     private void awaitPrimary(String generation) throws IOException {
         boolean timedOut;
         try {
-            timedOut = client.cluster().health(health -> health.index(generation).waitForStatus(HealthStatus.Yellow)
+            timedOut = primaryClient.cluster().health(health -> health.index(generation)
+                    .waitForStatus(HealthStatus.Yellow)
                     .waitForActiveShards(active -> active.count(1))
-                    .timeout(time -> time.time(PRIMARY_DEADLINE))).timedOut();
+                    .timeout(time -> time.time(PRIMARY_DEADLINE.toSeconds() + "s"))).timedOut();
         } catch (OpenSearchException e) {
             timedOut = true;
         }
         if (timedOut) {
-            throw new IOException("The primary shard of " + generation + " did not start within " + PRIMARY_DEADLINE);
+            throw new IOException("The primary shard of " + generation + " did not start within "
+                    + PRIMARY_DEADLINE.toSeconds() + " s");
         }
     }
 
@@ -243,6 +247,13 @@ public final class OpenSearchIndexes implements SearchIndexes, Closeable {
                 .properties(OpenSearchSearchIndex.TAGS, p -> p.keyword(k -> k))
                 .properties(Highlights.TITLE, p -> p.text(t -> t.analyzer("english")))
                 .properties(Highlights.BODY, p -> p.text(t -> t.analyzer("english"))));
+    }
+
+    private static OpenSearchClient withTimeout(OpenSearchClient client, Timeout timeout) {
+        return client.withTransportOptions(ApacheHttpClient5Options.DEFAULT.toBuilder()
+                .setRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(timeout)
+                        .setResponseTimeout(timeout).build())
+                .build());
     }
 
     private Optional<String> aliasTarget() throws IOException {

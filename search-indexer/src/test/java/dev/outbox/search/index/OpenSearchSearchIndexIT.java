@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ class OpenSearchSearchIndexIT extends SearchIndexContract {
 
     private static final AtomicInteger ALIASES = new AtomicInteger();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static String url;
     private static OpenSearchIndexes indexes;
     private static String alias;
@@ -63,7 +65,7 @@ class OpenSearchSearchIndexIT extends SearchIndexContract {
         }
         alias = "contract-" + ALIASES.incrementAndGet();
         meters = new SimpleMeterRegistry();
-        indexes = OpenSearchIndexes.connect(url, Optional.empty(), Optional.empty(), alias, meters);
+        indexes = OpenSearchIndexes.connect(url, Optional.empty(), Optional.empty(), alias, TIMEOUT, meters);
         return indexes.openLive();
     }
 
@@ -191,7 +193,7 @@ class OpenSearchSearchIndexIT extends SearchIndexContract {
             nothingListens = socket.getLocalPort();
         }
         try (OpenSearchIndexes unreachable = OpenSearchIndexes.connect("http://127.0.0.1:" + nothingListens,
-                Optional.empty(), Optional.empty(), alias, meters)) {
+                Optional.empty(), Optional.empty(), alias, TIMEOUT, meters)) {
             assertThat(unreachable.health().up()).isFalse();
         }
     }
@@ -199,7 +201,7 @@ class OpenSearchSearchIndexIT extends SearchIndexContract {
     @Test
     void oneRebuildClaimAtATimeAmongTheMembersSharingAnAlias() throws IOException {
         try (OpenSearchIndexes otherMember = OpenSearchIndexes.connect(url, Optional.empty(), Optional.empty(), alias,
-                meters)) {
+                TIMEOUT, meters)) {
             Optional<SearchIndexes.RebuildClaim> first = indexes.claimRebuild("member-1");
             assertThat(first).isPresent();
             assertThat(otherMember.claimRebuild("member-2")).as("while member-1 rebuilds").isEmpty();
