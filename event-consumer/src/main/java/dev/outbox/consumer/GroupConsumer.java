@@ -69,6 +69,7 @@ public final class GroupConsumer<E> {
     private final Map<TopicPartition, Long> lagByPartition = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    private boolean started;
     private volatile boolean joined;
     private volatile boolean handlerHealthy = true;
     private volatile Throwable failure;
@@ -96,13 +97,23 @@ public final class GroupConsumer<E> {
                 .description("1 once this member stopped for good; the process exits next").register(metrics);
     }
 
-    public void start() {
+    /** Joins the group on a thread of its own; not after {@link #stop()}, which may come first. */
+    public synchronized void start() {
+        if (!running) {
+            return;
+        }
+        started = true;
         new Thread(this::run, settings.name() + "-consumer").start();
     }
 
     /** Leaves the group cleanly: wakes the poll and waits for the batch in hand to finish. */
     public void stop() throws InterruptedException {
-        running = false;
+        synchronized (this) {
+            running = false;
+            if (!started) {
+                return;
+            }
+        }
         KafkaConsumer<byte[], byte[]> current = consumer;
         if (current != null) {
             current.wakeup();

@@ -33,8 +33,8 @@ import java.util.Set;
  * commits offsets after each batch is in the index. With Lucene a partition starts where the index says it stopped,
  * not where the group's offsets say: an index restored from a backup, or deleted, is brought up to date from the
  * topic instead of silently missing blogs. An OpenSearch index keeps no offsets (members share it), so there the
- * group's committed offsets apply. A member that cannot go on makes the process exit non-zero, for compose
- * or {@code ./run-local} to restart it.
+ * group's committed offsets apply. A member joins once the index is open, which waits for a backend down at start.
+ * A member that cannot go on makes the process exit non-zero, for compose or {@code ./run-local} to restart it.
  */
 @ApplicationScoped
 public class IndexingConsumer implements EventHandler<BlogChange> {
@@ -60,7 +60,9 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
         member = new GroupConsumer<>(new ConsumerSettings("search", bootstrapServers, config.topic(),
                 config.deadLetterTopic(), config.groupId(), config.instanceId(), config.maxRetryBackoff(),
                 config.consumer(), config.producer()), this, metrics, tracing, failure -> Quarkus.asyncExit(1));
-        member.start();
+        // Not in the group before the index can take batches: a member holding partitions it cannot apply would
+        // only stall them.
+        index.whenOpen(member::start);
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {

@@ -1,6 +1,7 @@
 package dev.outbox.search.index;
 
 import dev.outbox.consumer.EventHandler.Applied;
+import dev.outbox.search.SearchConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -13,12 +14,13 @@ import org.apache.lucene.store.AlreadyClosedException;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,6 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public class LiveIndex {
 
     private static final Logger LOG = Logger.getLogger(LiveIndex.class);
+    private static final Duration FIRST_OPEN_BACKOFF = Duration.ofSeconds(1);
 
     @Inject
     SearchIndexes indexes;
@@ -37,30 +40,85 @@ public class LiveIndex {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    SearchConfig config;
+
     private final ReentrantLock indexing = new ReentrantLock();
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
     private volatile SearchIndex current;
+    private volatile String notOpenBecause = "not opened yet";
+    private volatile boolean closing;
+    private Thread opener;
 
     @PostConstruct
     void open() {
-        try {
-            current = indexes.openLive();
-            LOG.infof("Search index at %s holds %d blogs", current.location(), current.documents());
-            Gauge.builder("search.index.documents", this, LiveIndex::documentsOrNaN)
-                    .description("Live blogs in the search index").register(metrics);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot open the search index", e);
+        Gauge.builder("search.index.documents", this, LiveIndex::documentsOrNaN)
+                .description("Live blogs in the search index").register(metrics);
+        if (!tryOpen()) {
+            opener = new Thread(this::openUntilOpened, "search-index-opener");
+            opener.setDaemon(true);
+            opener.start();
         }
+    }
+
+    /**
+     * Runs {@code start} once the index is open: at once if it is. A member whose backend is down when it starts (a
+     * cluster restarting, services started in another order) waits, unready, instead of exiting.
+     */
+    public void whenOpen(Runnable start) {
+        opened.thenRun(start);
+    }
+
+    public boolean isOpen() {
+        return current != null;
     }
 
     /** After the shutdown observers, so the consumer has stopped applying batches before the index closes. */
     @PreDestroy
     void close() throws IOException {
+        closing = true;
+        if (opener != null) {
+            opener.interrupt();
+        }
         indexing.lock();
         try {
-            current.close();
+            if (current != null) {
+                current.close();
+            }
         } finally {
             indexing.unlock();
         }
+    }
+
+    private void openUntilOpened() {
+        Duration backoff = FIRST_OPEN_BACKOFF;
+        while (!closing) {
+            try {
+                Thread.sleep(backoff.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (tryOpen()) {
+                return;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(config.maxRetryBackoff()) > 0
+                    ? config.maxRetryBackoff() : backoff.multipliedBy(2);
+        }
+    }
+
+    private boolean tryOpen() {
+        SearchIndex index;
+        try {
+            index = indexes.openLive();
+        } catch (IOException | RuntimeException e) {
+            notOpenBecause = e.toString();
+            LOG.warnf("Cannot open the search index yet (%s); retrying", e);
+            return false;
+        }
+        current = index;
+        LOG.infof("Search index %s is open", index.location());
+        opened.complete(null);
+        return true;
     }
 
     /**
@@ -73,14 +131,14 @@ public class LiveIndex {
                 new Partition(partition.topic(), partition.partition()), offset));
         indexing.lock();
         try {
-            return current.apply(changes, offsets);
+            return live().apply(changes, offsets);
         } finally {
             indexing.unlock();
         }
     }
 
     public Optional<Map<TopicPartition, Long>> positions() throws IOException {
-        return current.positions().map(recorded -> {
+        return live().positions().map(recorded -> {
             Map<TopicPartition, Long> kafka = new HashMap<>();
             recorded.forEach((partition, offset) -> kafka.put(
                     new TopicPartition(partition.topic(), partition.number()), offset));
@@ -89,36 +147,56 @@ public class LiveIndex {
     }
 
     public boolean isTransient(Exception failure) {
-        return current.isTransient(failure);
+        return live().isTransient(failure);
     }
 
-    public SearchResults search(SearchRequest request) throws IOException {
+    public SearchResults search(SearchRequest request) {
         try {
-            return current.search(request);
-        } catch (AlreadyClosedException e) {
-            // A swap closed (Lucene) or deleted (OpenSearch) the index under this query; the new one answers instead.
-            return current.search(request);
+            try {
+                return live().search(request);
+            } catch (AlreadyClosedException e) {
+                // A swap closed (Lucene) or deleted (OpenSearch) the index under this query; the new one answers.
+                return live().search(request);
+            }
+        } catch (IOException e) {
+            throw unanswered(e);
         }
     }
 
-    public long documents() throws IOException {
+    public long documents() {
         try {
-            return current.documents();
-        } catch (AlreadyClosedException e) {
-            return current.documents();
+            try {
+                return live().documents();
+            } catch (AlreadyClosedException e) {
+                return live().documents();
+            }
+        } catch (IOException e) {
+            throw unanswered(e);
         }
+    }
+
+    private static IndexUnavailableException unanswered(IOException e) {
+        return new IndexUnavailableException("The search index did not answer: " + e, e);
+    }
+
+    private SearchIndex live() {
+        SearchIndex index = current;
+        if (index == null) {
+            throw new IndexUnavailableException("The search index is not open yet: " + notOpenBecause, null);
+        }
+        return index;
     }
 
     private double documentsOrNaN() {
         try {
             return documents();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return Double.NaN;
         }
     }
 
     public String name() {
-        return current.name();
+        return live().name();
     }
 
     /**
@@ -130,7 +208,7 @@ public class LiveIndex {
         try {
             SearchIndex fresh = finish.call();
             indexes.makeLive(fresh);
-            SearchIndex old = current;
+            SearchIndex old = live();
             current = fresh;
             indexes.discard(old);
             LOG.infof("Search index swapped: %s is live with %d blogs", fresh.location(), fresh.documents());

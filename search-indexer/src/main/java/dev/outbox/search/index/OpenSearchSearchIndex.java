@@ -232,6 +232,10 @@ final class OpenSearchSearchIndex implements SearchIndex {
             // Deleted by a rebuild's swap under this query: LiveIndex asks the new one.
             return new AlreadyClosedException(generation + " is gone: " + reason);
         }
+        if (e.status() == 429 || e.status() >= 500) {
+            // Overloaded, or shards not started yet (a node restarting): the same query will pass later.
+            return new IndexUnavailableException("OpenSearch answered " + e.status() + ": " + reason, e);
+        }
         if (e.status() == 400 && reason.contains("too_many")) {
             return new InvalidQueryException("The query expands to more than " + IndexSearcher.getMaxClauseCount()
                     + " terms; use fewer fuzzy (~) or prefix (*) words.");

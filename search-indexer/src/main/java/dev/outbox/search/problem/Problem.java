@@ -14,6 +14,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final String INVALID_QUERY = "/problems/invalid-query";
     public static final String REBUILD_REFUSED = "/problems/rebuild-refused";
+    public static final String INDEX_UNAVAILABLE = "/problems/index-unavailable";
     public static final String INTERNAL = "/problems/internal";
     public static final String UNAUTHENTICATED = "/problems/unauthenticated";
     public static final String FORBIDDEN = "/problems/forbidden";

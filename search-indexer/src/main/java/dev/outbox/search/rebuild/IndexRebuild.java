@@ -4,6 +4,7 @@ import dev.outbox.consumer.PoisonEventException;
 import dev.outbox.consumer.Records;
 import dev.outbox.search.SearchConfig;
 import dev.outbox.search.index.BlogChange;
+import dev.outbox.search.index.IndexUnavailableException;
 import dev.outbox.search.index.LiveIndex;
 import dev.outbox.search.index.Partition;
 import dev.outbox.search.index.SearchIndex;
@@ -22,7 +23,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,6 +78,9 @@ public class IndexRebuild {
      * published there would vanish from search, unless {@code allowPartial}.
      */
     public synchronized void start(boolean allowPartial) {
+        if (!live.isOpen()) {
+            throw new IndexUnavailableException("The live index is not open yet: nothing to swap a rebuild with", null);
+        }
         if (status.isRunning()) {
             throw new RefusedException("A rebuild is already running; follow it at GET /index/rebuild.");
         }
@@ -95,7 +98,7 @@ public class IndexRebuild {
                     + "running in another member of group " + config.groupId() + " on the same index; follow it at "
                     + "GET /index/rebuild on the members."));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot claim the rebuild", e);
+            throw new IndexUnavailableException("Cannot claim the rebuild: " + e, e);
         }
         status = RebuildStatus.started(Instant.now());
         new Thread(() -> run(claim), "search-rebuild").start();
