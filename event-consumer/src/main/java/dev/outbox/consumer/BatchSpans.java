@@ -1,5 +1,6 @@
 package dev.outbox.consumer;
 
+import dev.outbox.contract.EventHeaders;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -75,7 +76,7 @@ final class BatchSpans {
                     .setAttribute(OFFSET, record.offset())
                     .setAttribute(BATCH_SIZE, (long) polled.count())
                     .setAttribute("messaging.message.id", String.valueOf(KAFKA_HEADERS.get(record.headers(),
-                            Records.ID_HEADER)))
+                            EventHeaders.ID)))
                     .startSpan());
         }
         return new BatchSpans(spans);

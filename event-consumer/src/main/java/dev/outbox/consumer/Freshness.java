@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * redelivered event counts again, with its later time);</li>
  * <li>{@code <name>.staleness.seconds}: the age of the oldest event of the batch in hand until that batch is applied,
  * 0 between batches, so a caught-up idle member reads 0;</li>
- * <li>per partition, the last applied event's commit and apply times, which go into the offset commit's metadata so
- * that the relay can follow every group's freshness without asking its members.</li>
+ * <li>per partition, the last applied event's commit and apply times, which go into the offset commit's metadata
+ * ({@link FreshnessMetadata}) so that the relay can follow every group's freshness without asking its members.</li>
  * </ul>
  * Events without the header (relayed before it existed) are left out. Both clocks are compared as they are: skew
  * between the database's host and the member's shows up in the figures (negative ages read 0).
@@ -69,7 +69,7 @@ final class Freshness {
             if (committedAt.isPresent()) {
                 freshness.record(Duration.ofMillis(Math.max(0, now - committedAt.getAsLong())));
                 lastAppliedByPartition.put(new TopicPartition(record.topic(), record.partition()),
-                        "{\"committed_at\":" + committedAt.getAsLong() + ",\"applied_at\":" + now + "}");
+                        new FreshnessMetadata(committedAt.getAsLong(), now).text());
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.outbox.consumer;
 
+import dev.outbox.contract.EventHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -8,11 +9,6 @@ import java.util.OptionalLong;
 
 /** Reading what the relay puts on a record. */
 public final class Records {
-
-    /** The header the relay puts the outbox row's {@code id} in (Debezium's Outbox Event Router): the event id. */
-    public static final String ID_HEADER = "id";
-    /** The header the relay puts the source transaction's commit time in: epoch milliseconds as decimal text. */
-    public static final String COMMITTED_AT_HEADER = "committedAt";
 
     private Records() {
     }
@@ -35,7 +31,7 @@ public final class Records {
      * makes no event poison.
      */
     public static OptionalLong committedAtMillis(ConsumerRecord<?, ?> record) {
-        Header header = record.headers().lastHeader(COMMITTED_AT_HEADER);
+        Header header = record.headers().lastHeader(EventHeaders.COMMITTED_AT);
         if (header == null || header.value() == null) {
             return OptionalLong.empty();
         }

@@ -1,5 +1,6 @@
 package dev.outbox.consumer;
 
+import dev.outbox.contract.EventHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -94,10 +95,10 @@ class EventPayloadTest {
     @Test
     void aHeaderIsReadAsUtf8AndTheLastOneWins() {
         ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("blog.events", 0, 0, "1", new byte[0]);
-        record.headers().add(Records.ID_HEADER, "first".getBytes(StandardCharsets.UTF_8));
-        record.headers().add(Records.ID_HEADER, "zweitä".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventHeaders.ID, "first".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventHeaders.ID, "zweitä".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(Records.header(record, Records.ID_HEADER)).isEqualTo("zweitä");
+        assertThat(Records.header(record, EventHeaders.ID)).isEqualTo("zweitä");
         assertThat(Records.header(record, "absent")).isNull();
         record.headers().add("empty", null);
         assertPoison(() -> Records.header(record, "empty"), "header 'empty' has no value");
@@ -107,11 +108,11 @@ class EventPayloadTest {
     void theCommitTimeIsReadWhenPresentAndItsAbsenceOrGarbageSkipsFreshnessInsteadOfPoisoningTheEvent() {
         ConsumerRecord<String, byte[]> record = new ConsumerRecord<>("blog.events", 0, 0, "1", new byte[0]);
         assertThat(Records.committedAtMillis(record)).as("a record relayed before the header existed").isEmpty();
-        record.headers().add(Records.COMMITTED_AT_HEADER, "1764650000123".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventHeaders.COMMITTED_AT, "1764650000123".getBytes(StandardCharsets.UTF_8));
         assertThat(Records.committedAtMillis(record)).hasValue(1_764_650_000_123L);
-        record.headers().add(Records.COMMITTED_AT_HEADER, "yesterday".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventHeaders.COMMITTED_AT, "yesterday".getBytes(StandardCharsets.UTF_8));
         assertThat(Records.committedAtMillis(record)).isEmpty();
-        record.headers().add(Records.COMMITTED_AT_HEADER, null);
+        record.headers().add(EventHeaders.COMMITTED_AT, null);
         assertThat(Records.committedAtMillis(record)).isEmpty();
     }
 

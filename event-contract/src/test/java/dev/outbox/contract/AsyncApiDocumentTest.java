@@ -15,15 +15,23 @@ class AsyncApiDocumentTest {
 
     @Test
     void parsesAndDescribesEveryHeaderTheRelaySets() throws IOException {
-        JsonNode document;
-        try (InputStream yaml = getClass().getResourceAsStream("/contract/asyncapi.yaml")) {
-            document = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        }
-
-        JsonNode headers = document.at("/components/schemas/EventHeaders/properties");
+        JsonNode headers = document().at("/components/schemas/EventHeaders/properties");
         assertThat(headers.fieldNames()).toIterable().contains("id", "eventType", "aggregateType", "occurredAt",
                 "schemaVersion", "committedAt", "traceparent", "ce_specversion", "ce_id", "ce_type", "ce_source",
                 "ce_time", "content-type");
         assertThat(headers.at("/schemaVersion/description").asText()).contains("schema version");
+    }
+
+    @Test
+    void describesTheHeadersTheCodeNames() throws IOException {
+        JsonNode headers = document().at("/components/schemas/EventHeaders/properties");
+        assertThat(headers.fieldNames()).toIterable()
+                .contains(EventHeaders.ID, EventHeaders.EVENT_TYPE, EventHeaders.COMMITTED_AT);
+    }
+
+    private JsonNode document() throws IOException {
+        try (InputStream yaml = getClass().getResourceAsStream("/contract/asyncapi.yaml")) {
+            return new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        }
     }
 }

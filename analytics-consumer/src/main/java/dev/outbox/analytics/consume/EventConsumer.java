@@ -8,6 +8,7 @@ import dev.outbox.consumer.EventHandler;
 import dev.outbox.consumer.GroupConsumer;
 import dev.outbox.consumer.PoisonEventException;
 import dev.outbox.consumer.Records;
+import dev.outbox.contract.EventHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.Quarkus;
@@ -67,7 +68,7 @@ public class EventConsumer implements EventHandler<BlogEvent> {
 
     @Override
     public BlogEvent read(ConsumerRecord<byte[], byte[]> record) {
-        BlogEvent event = BlogEventReader.read(Records.header(record, Records.ID_HEADER), record.value());
+        BlogEvent event = BlogEventReader.read(Records.header(record, EventHeaders.ID), record.value());
         if (rejected.contains(event.kind())) {
             throw new PoisonEventException("rejected by analytics.reject-event-types (fault injection)");
         }

@@ -2,6 +2,7 @@ package dev.outbox.relay.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outbox.contract.EventHeaders;
 import io.debezium.data.Envelope;
 import io.debezium.transforms.outbox.EventRouter;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,8 +36,6 @@ final class OutboxRouting implements AutoCloseable {
     /** Characters of one text column kept in a dead letter: well below Kafka's default 1 MiB request. */
     static final int DEAD_LETTER_TEXT_LIMIT = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The source transaction's commit time in epoch milliseconds, as decimal text (Debezium's source.ts_ms). */
-    static final String COMMITTED_AT_HEADER = "committedAt";
 
     private final EventRouter<SourceRecord> router = new EventRouter<>();
     private final String outboxTopic;
@@ -50,8 +49,8 @@ final class OutboxRouting implements AutoCloseable {
         router.configure(Map.of(
                 "route.topic.replacement", "${routedByValue}" + relay.topicSuffix(),
                 "table.fields.additional.placement",
-                "type:header:eventType,aggregatetype:header:aggregateType,occurred_at:header:occurredAt,"
-                        + "schema_version:header:schemaVersion",
+                "type:header:" + EventHeaders.EVENT_TYPE + ",aggregatetype:header:aggregateType,"
+                        + "occurred_at:header:occurredAt,schema_version:header:schemaVersion",
                 // The router's defaults, spelled out: rows without a context (written before blog-app traced, or
                 // by a request nobody traces) start no trace of their own.
                 "tracing.span.context.field", "tracingspancontext",
@@ -70,16 +69,17 @@ final class OutboxRouting implements AutoCloseable {
                 headers.add(header.key(), utf8(String.valueOf(header.value())));
             }
         }
-        String eventType = String.valueOf(routed.headers().lastWithName("eventType").value());
+        String eventType = String.valueOf(routed.headers().lastWithName(EventHeaders.EVENT_TYPE).value());
         String aggregateType = String.valueOf(routed.headers().lastWithName("aggregateType").value());
         headers.add("ce_specversion", utf8("1.0"));
-        headers.add("ce_id", utf8(String.valueOf(routed.headers().lastWithName("id").value())));
+        headers.add("ce_id", utf8(String.valueOf(routed.headers().lastWithName(EventHeaders.ID).value())));
         headers.add("ce_type", utf8(CLOUD_EVENTS_TYPE_PREFIX + aggregateType + "." + eventType));
         headers.add("ce_source", utf8(cloudEventsSource));
         headers.add("ce_time", utf8(String.valueOf(routed.headers().lastWithName("occurredAt").value())));
         headers.add("content-type", utf8("application/json"));
         // The consumers' freshness starts here; the record timestamp stays as it is, since retention reads it.
-        commitTimeMillis(captured).ifPresent(millis -> headers.add(COMMITTED_AT_HEADER, utf8(Long.toString(millis))));
+        commitTimeMillis(captured)
+                .ifPresent(millis -> headers.add(EventHeaders.COMMITTED_AT, utf8(Long.toString(millis))));
         return Optional.of(new ProducerRecord<>(routed.topic(), null, routed.timestamp(),
                 utf8(String.valueOf(routed.key())), utf8((String) routed.value()), headers));
     }

@@ -1,10 +1,8 @@
 package dev.outbox.relay.lag;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outbox.consumer.FreshnessMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -15,16 +13,15 @@ import java.util.Set;
 
 /**
  * Each consumer group's freshness (commit to applied) over a recent window, from what its members put in their offset
- * commits' metadata: {@code {"committed_at":…,"applied_at":…}} in epoch ms, the last event applied in that partition
- * (event-consumer's {@code Freshness} writes it). A sample is taken each time a partition's metadata changes between
- * two reads, so it is a sample of the group's batches, not every event: the members' own histograms
- * ({@code <group>_freshness_seconds}) count every event. Bounded: at most {@value #MAX_SAMPLES} samples per group.
+ * commits' metadata ({@link FreshnessMetadata}): the commit and apply times of the last event applied in that
+ * partition. A sample is taken each time a partition's metadata changes between two reads, so it is a sample of the
+ * group's batches, not every event: the members' own histograms ({@code <group>_freshness_seconds}) count every
+ * event. Bounded: at most {@value #MAX_SAMPLES} samples per group.
  */
 final class GroupFreshness {
 
     static final Duration WINDOW = Duration.ofMinutes(5);
     private static final int MAX_SAMPLES = 4096;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** p50 and p99 of the window's samples, in seconds. */
     record Quantiles(double p50Seconds, double p99Seconds) {
@@ -78,17 +75,7 @@ final class GroupFreshness {
 
     /** Metadata another tool committed is not ours: ignored. */
     private static Optional<Sample> parse(String metadata) {
-        try {
-            JsonNode node = JSON.readTree(metadata);
-            JsonNode committedAt = node == null ? null : node.get("committed_at");
-            JsonNode appliedAt = node == null ? null : node.get("applied_at");
-            if (committedAt == null || appliedAt == null || !committedAt.canConvertToLong()
-                    || !appliedAt.canConvertToLong()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Sample(appliedAt.asLong(), Math.max(0, appliedAt.asLong() - committedAt.asLong())));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return FreshnessMetadata.parse(metadata).map(applied -> new Sample(applied.appliedAtMillis(),
+                Math.max(0, applied.appliedAtMillis() - applied.committedAtMillis())));
     }
 }

@@ -1,5 +1,6 @@
 package dev.outbox.relay.lag;
 
+import dev.outbox.consumer.FreshnessMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +54,6 @@ class GroupFreshnessTest {
 
     /** As event-consumer's Freshness writes it. */
     private static String metadata(long appliedAt, long freshnessMillis) {
-        return "{\"committed_at\":" + (appliedAt - freshnessMillis) + ",\"applied_at\":" + appliedAt + "}";
+        return new FreshnessMetadata(appliedAt - freshnessMillis, appliedAt).text();
     }
 }

@@ -1,5 +1,6 @@
 package dev.outbox.relay.lag;
 
+import dev.outbox.consumer.FreshnessMetadata;
 import dev.outbox.relay.support.RelayProcess;
 import dev.outbox.relay.support.RelayUnderTest;
 import io.restassured.RestAssured;
@@ -127,8 +128,8 @@ class StatusPageIT {
             long appliedAt = System.currentTimeMillis();
             Map<TopicPartition, Long> freshnessMillis = Map.of(partitions.get(0), 100L, partitions.get(1), 250L,
                     partitions.get(2), 400L);
-            commit(admin, partitions, ends::get, partition -> "{\"committed_at\":"
-                    + (appliedAt - freshnessMillis.get(partition)) + ",\"applied_at\":" + appliedAt + "}");
+            commit(admin, partitions, ends::get, partition ->
+                    new FreshnessMetadata(appliedAt - freshnessMillis.get(partition), appliedAt).text());
             await("the backlog drained on the chart").atMost(DEADLINE).until(() -> {
                 List<Long> lag = groupSeries();
                 return !lag.isEmpty() && lag.get(lag.size() - 1) == 0 && lag.contains((long) EVENTS);

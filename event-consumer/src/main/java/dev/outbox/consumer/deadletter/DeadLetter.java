@@ -3,7 +3,7 @@ package dev.outbox.consumer.deadletter;
 import dev.outbox.consumer.DeadLetters;
 import dev.outbox.consumer.EventPayload;
 import dev.outbox.consumer.PoisonEventException;
-import dev.outbox.consumer.Records;
+import dev.outbox.contract.EventHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -28,8 +28,6 @@ import java.util.Optional;
 public record DeadLetter(Position position, String group, Position source, String eventId, String eventType,
                          String reason, Instant deadLetteredAt, Optional<Position> replayOf,
                          Optional<Replay> replay, byte[] key, byte[] value, List<Header> eventHeaders) {
-
-    static final String EVENT_TYPE_HEADER = "eventType";
 
     /** When a dead letter was published again, and where to. */
     public record Replay(Instant at, Position to) {
@@ -56,8 +54,8 @@ public record DeadLetter(Position position, String group, Position source, Strin
                 .toList();
         Optional<EventPayload> payload = payload(record.value());
         return new DeadLetter(positionOf(record), text(record, DeadLetters.CONSUMER_GROUP), source,
-                text(record, Records.ID_HEADER, payload, "event_id"),
-                text(record, EVENT_TYPE_HEADER, payload, "event_type"),
+                text(record, EventHeaders.ID, payload, "event_id"),
+                text(record, EventHeaders.EVENT_TYPE, payload, "event_type"),
                 text(record, DeadLetters.REASON), deadLetteredAt(record),
                 Optional.ofNullable(Position.parse(text(record, ReplayHeaders.REPLAYED_FROM))), Optional.empty(),
                 record.key(), record.value(), eventHeaders);

@@ -4,6 +4,7 @@ import dev.outbox.consumer.ConsumerSettings;
 import dev.outbox.consumer.EventHandler;
 import dev.outbox.consumer.GroupConsumer;
 import dev.outbox.consumer.Records;
+import dev.outbox.contract.EventHeaders;
 import dev.outbox.search.SearchConfig;
 import dev.outbox.search.index.BlogChange;
 import dev.outbox.search.index.LiveIndex;
@@ -71,7 +72,7 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
 
     @Override
     public BlogChange read(ConsumerRecord<byte[], byte[]> record) {
-        return BlogChange.read(Records.header(record, Records.ID_HEADER), record.value());
+        return BlogChange.read(Records.header(record, EventHeaders.ID), record.value());
     }
 
     @Override

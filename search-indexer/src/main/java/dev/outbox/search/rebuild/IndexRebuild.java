@@ -2,6 +2,7 @@ package dev.outbox.search.rebuild;
 
 import dev.outbox.consumer.PoisonEventException;
 import dev.outbox.consumer.Records;
+import dev.outbox.contract.EventHeaders;
 import dev.outbox.search.SearchConfig;
 import dev.outbox.search.index.BlogChange;
 import dev.outbox.search.index.IndexUnavailableException;
@@ -188,7 +189,7 @@ public class IndexRebuild {
             for (ConsumerRecord<byte[], byte[]> record : batch) {
                 next.put(new Partition(record.topic(), record.partition()), record.offset() + 1);
                 try {
-                    changes.add(BlogChange.read(Records.header(record, Records.ID_HEADER), record.value()));
+                    changes.add(BlogChange.read(Records.header(record, EventHeaders.ID), record.value()));
                 } catch (PoisonEventException e) {
                     poison++;
                 }
