@@ -11,7 +11,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -143,8 +144,8 @@ public class ConsumerGroups {
 
     private List<GroupLag> readGroups() throws ExecutionException, InterruptedException, TimeoutException {
         Admin kafka = admin();
-        List<String> groups = kafka.listConsumerGroups().all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .stream().map(ConsumerGroupListing::groupId).sorted().toList();
+        List<String> groups = kafka.listGroups(ListGroupsOptions.forConsumerGroups()).all()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream().map(GroupListing::groupId).sorted().toList();
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committedByGroup = new HashMap<>();
         for (String group : groups) {
             Map<TopicPartition, OffsetAndMetadata> relayTopics = kafka.listConsumerGroupOffsets(group)
