@@ -103,6 +103,7 @@ public final class GroupConsumer<E> {
             return;
         }
         started = true;
+        LOG.debugf("lz4: %s", NativeLz4.load());
         new Thread(this::run, settings.name() + "-consumer").start();
     }
 

@@ -1,5 +1,6 @@
 package dev.outbox.relay.engine;
 
+import dev.outbox.consumer.NativeLz4;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
