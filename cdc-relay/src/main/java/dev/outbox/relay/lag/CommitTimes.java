@@ -1,5 +1,6 @@
 package dev.outbox.relay.lag;
 
+import dev.outbox.consumer.NativeLz4;
 import dev.outbox.consumer.Records;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -35,6 +36,8 @@ final class CommitTimes implements AutoCloseable {
 
     CommitTimes(String bootstrapServers, Duration timeout) {
         this.timeout = timeout;
+        // The status page may read before the engine's producer exists: whichever Kafka client comes first decides.
+        NativeLz4.load();
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, "relay-status-commit-times",
