@@ -6,6 +6,9 @@ import java.util.Map;
 import dev.outbox.testsupport.kafka.ContainerKafkaServer;
 import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
 import dev.outbox.testsupport.kafka.KafkaServer;
+import dev.outbox.testsupport.opensearch.ContainerOpenSearch;
+import dev.outbox.testsupport.opensearch.EmbeddedOpenSearch;
+import dev.outbox.testsupport.opensearch.OpenSearchServer;
 import dev.outbox.testsupport.postgres.ContainerPostgresServer;
 import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
 import dev.outbox.testsupport.postgres.PostgresServer;
@@ -27,6 +30,11 @@ public enum Infrastructure {
         public KafkaServer startKafka() {
             return new EmbeddedKafkaBroker().start();
         }
+
+        @Override
+        public OpenSearchServer startOpenSearch() {
+            return new EmbeddedOpenSearch().start();
+        }
     },
 
     TESTCONTAINERS {
@@ -38,6 +46,11 @@ public enum Infrastructure {
         @Override
         public KafkaServer startKafka() {
             return new ContainerKafkaServer().start();
+        }
+
+        @Override
+        public OpenSearchServer startOpenSearch() {
+            return new ContainerOpenSearch().start();
         }
     };
 
@@ -61,4 +74,6 @@ public enum Infrastructure {
     public abstract PostgresServer startPostgres();
 
     public abstract KafkaServer startKafka();
+
+    public abstract OpenSearchServer startOpenSearch();
 }

@@ -7,7 +7,6 @@ import java.lang.reflect.Proxy;
 import java.util.function.Supplier;
 
 import dev.outbox.testsupport.kafka.KafkaServer;
-import dev.outbox.testsupport.opensearch.EmbeddedOpenSearch;
 import dev.outbox.testsupport.opensearch.OpenSearchServer;
 import dev.outbox.testsupport.postgres.PostgresServer;
 
@@ -25,8 +24,8 @@ public final class SharedInfrastructure {
 
     private static final Shared<PostgresServer> POSTGRES = new Shared<>(() -> Infrastructure.selected().startPostgres());
     private static final Shared<KafkaServer> KAFKA = new Shared<>(() -> Infrastructure.selected().startKafka());
-    /* Embedded whatever the infrastructure chosen: no OpenSearch container image is pinned or proven here yet. */
-    private static final Shared<OpenSearchServer> OPENSEARCH = new Shared<>(() -> new EmbeddedOpenSearch().start());
+    private static final Shared<OpenSearchServer> OPENSEARCH =
+            new Shared<>(() -> Infrastructure.selected().startOpenSearch());
 
     private SharedInfrastructure() {
     }
