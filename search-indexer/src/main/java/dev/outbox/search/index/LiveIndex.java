@@ -158,7 +158,8 @@ public class LiveIndex {
                 // A swap closed (Lucene) or deleted (OpenSearch) the index under this query; the new one answers.
                 return live().search(request);
             }
-        } catch (IOException e) {
+        } catch (IOException | AlreadyClosedException e) {
+            // Gone again: not a swap but a lost index (deleted by hand, say), until a rebuild brings it back.
             throw unanswered(e);
         }
     }
@@ -170,12 +171,12 @@ public class LiveIndex {
             } catch (AlreadyClosedException e) {
                 return live().documents();
             }
-        } catch (IOException e) {
+        } catch (IOException | AlreadyClosedException e) {
             throw unanswered(e);
         }
     }
 
-    private static IndexUnavailableException unanswered(IOException e) {
+    private static IndexUnavailableException unanswered(Exception e) {
         return new IndexUnavailableException("The search index did not answer: " + e, e);
     }
 

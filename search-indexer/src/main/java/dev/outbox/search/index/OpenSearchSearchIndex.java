@@ -99,7 +99,10 @@ final class OpenSearchSearchIndex implements SearchIndex {
         for (BlogChange change : changes) {
             newestByBlog.merge(change.blogId(), change, (a, b) -> b.version() > a.version() ? b : a);
         }
-        BulkRequest.Builder bulk = new BulkRequest.Builder().index(target).refresh(Refresh.True);
+        // Through the alias, only while it exists: with OpenSearch's default action.auto_create_index, a write to a
+        // lost alias would create a concrete index of that name, with guessed mappings, in the alias's way.
+        BulkRequest.Builder bulk = new BulkRequest.Builder().index(target).refresh(Refresh.True)
+                .requireAlias(!target.equals(generation));
         for (BlogChange change : newestByBlog.values()) {
             bulk.operations(op -> op.index(write -> write
                     .id(Long.toString(change.blogId()))

@@ -23,6 +23,8 @@ public class OpenSearchWorld implements QuarkusTestResourceLifecycleManager {
         settings.put("search.backend", "opensearch");
         settings.put("search.opensearch.url", SharedInfrastructure.openSearch().url());
         settings.put("search.opensearch.alias", ALIAS);
+        // A batch retried while the index is gone goes through within seconds of its return.
+        settings.put("search.max-retry-backoff", "2s");
         return settings;
     }
 
