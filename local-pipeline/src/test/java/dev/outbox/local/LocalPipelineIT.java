@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The README's run command ({@code ./run-local}, without its build step) as a real process: the whole pipeline
  * starts, a blog published through the API is counted and found, the demo command converges and reports
- * freshness, SIGTERM stops every process and frees every port, the data survives a restart, {@code --reset}
+ * freshness, SIGTERM stops every process and frees every port, the data survives a restart (on
+ * {@code --search=opensearch}: an embedded node and two search members, both finding every blog), {@code --reset}
  * empties it, and a service that cannot start is named with its log and the rest stopped.
  */
 class LocalPipelineIT {
@@ -42,16 +43,18 @@ class LocalPipelineIT {
     List<Integer> ports;
     int blogPort;
     int searchPort;
+    int openSearchPort;
     ChildProcess pipeline;
     int runs;
 
     @BeforeEach
     void freshDataAndPorts() {
         data = WorkDirectory.newInstanceDirectory("local-pipeline").resolve("data");
-        // Seven different ports: separate picks may return the same one twice.
-        ports = new ArrayList<>(LoopbackPorts.pick(7));
+        // Eight different ports: separate picks may return the same one twice.
+        ports = new ArrayList<>(LoopbackPorts.pick(8));
         blogPort = ports.get(3);
         searchPort = ports.get(6);
+        openSearchPort = ports.get(7);
     }
 
     @AfterEach
@@ -77,12 +80,19 @@ class LocalPipelineIT {
         terminate();
         assertEverythingStopped();
 
-        start();
+        // The restart on OpenSearch (./run-local --search=opensearch): an embedded node and two search members, whose
+        // group of their own indexes the whole topic, the blogs of the first run included.
+        start("--search=opensearch", "--opensearch-port=" + openSearchPort);
+        assertThat(Files.readString(pipeline.log()))
+                .contains("http://127.0.0.1:" + (searchPort + 1) + "/search?q=outbox  (two members of group")
+                .contains("OpenSearch   http://127.0.0.1:" + openSearchPort);
         assertThat(field(get(blogPort, "/users/" + author), "total_blogs")).isEqualTo("1");
-        assertThat(field(get(searchPort, "/search?q=respond"), "total_hits")).isEqualTo("1");
         post("/blogs", token, "{\"title\":\"Second\",\"body\":\"After a restart.\",\"tags\":[]}");
         awaitTotalBlogs(author, 2);
-        awaitSearchHits("restart", 1);
+        for (int member : List.of(searchPort, searchPort + 1)) {
+            awaitSearchHits(member, "respond", 1);
+            awaitSearchHits(member, "restart", 1);
+        }
         terminate();
 
         // One more start, with --reset and blog-app's port taken: it must empty the data, then name the service that
@@ -156,7 +166,10 @@ class LocalPipelineIT {
     private void assertEverythingStopped() {
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList())
                 .as("processes left behind").isEmpty();
-        for (int port : ports) {
+        // And the ports next to them the pipeline derives: the second search member's, the OpenSearch transport.
+        List<Integer> bound = new ArrayList<>(ports);
+        bound.addAll(List.of(searchPort + 1, openSearchPort + 100));
+        for (int port : bound) {
             try (ServerSocket free = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 assertThat(free.isBound()).isTrue();
             } catch (IOException e) {
@@ -171,8 +184,12 @@ class LocalPipelineIT {
     }
 
     private void awaitSearchHits(String word, int expected) {
-        await("search for " + word).atMost(CONVERGE_DEADLINE)
-                .until(() -> field(get(searchPort, "/search?q=" + word), "total_hits").equals(Integer.toString(expected)));
+        awaitSearchHits(searchPort, word, expected);
+    }
+
+    private void awaitSearchHits(int port, String word, int expected) {
+        await("search on " + port + " for " + word).atMost(CONVERGE_DEADLINE)
+                .until(() -> field(get(port, "/search?q=" + word), "total_hits").equals(Integer.toString(expected)));
     }
 
     private String post(String path, String token, String json) throws Exception {
