@@ -332,7 +332,7 @@ class GroupConsumerIT {
         InMemorySpanExporter exported = InMemorySpanExporter.create();
         Map<String, SpanData> byTrace = new HashMap<>();
         // Closing the SDK empties the in-memory exporter: the spans are read before.
-        try (OpenTelemetrySdk tracing = ServiceTracing.recordingTo("test-consumer", SimpleSpanProcessor.create(exported))) {
+        try (OpenTelemetrySdk tracing = ServiceTracing.recordingTo("test-consumer", SimpleSpanProcessor.create(exported), 1)) {
             start(new Store(), Map.of(), Optional.empty(), tracing);
 
             await().atMost(DEADLINE).until(() -> committed() == 3 && exported.getFinishedSpanItems().size() == 2);

@@ -12,6 +12,7 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 
 import java.net.URI;
 import java.util.Optional;
@@ -32,8 +33,10 @@ public final class ServiceTracing {
     /**
      * @param otlpEndpoint the collector's base URL, as {@code OTEL_EXPORTER_OTLP_ENDPOINT} means it (e.g.
      *                     {@code http://jaeger:4318}); spans go to its {@code /v1/traces}
+     * @param sampleRatio  the share of new traces recorded, 0 to 1; see {@link #recordingTo}
      */
-    public static OpenTelemetry forService(String serviceName, Optional<String> otlpEndpoint) {
+    public static OpenTelemetry forService(String serviceName, Optional<String> otlpEndpoint, double sampleRatio) {
+        requireRatio(sampleRatio);
         if (otlpEndpoint.isEmpty()) {
             return OpenTelemetry.propagating(W3C);
         }
@@ -43,18 +46,34 @@ public final class ServiceTracing {
                 .setEndpoint(tracesUrl(otlpEndpoint.get()))
                 .setMeterProvider(MeterProvider::noop)
                 .build();
-        return recordingTo(serviceName, BatchSpanProcessor.builder(exporter).setMeterProvider(MeterProvider::noop).build());
+        return recordingTo(serviceName, BatchSpanProcessor.builder(exporter).setMeterProvider(MeterProvider::noop).build(),
+                sampleRatio);
     }
 
-    /** Every span of the service handed to {@code processor}: for tests, a simple processor and an in-memory exporter. */
-    public static OpenTelemetrySdk recordingTo(String serviceName, SpanProcessor processor) {
+    /**
+     * The service's sampled spans handed to {@code processor} (for tests: a simple processor and an in-memory
+     * exporter). A trace that starts here is recorded with probability {@code sampleRatio}, decided by its trace id; a
+     * span whose parent came with a request or a record follows the parent's decision, so a publish sampled in
+     * blog-app is sampled in every service, and one that is not costs none of them a span.
+     */
+    public static OpenTelemetrySdk recordingTo(String serviceName, SpanProcessor processor, double sampleRatio) {
+        requireRatio(sampleRatio);
         return OpenTelemetrySdk.builder()
                 .setTracerProvider(SdkTracerProvider.builder()
+                        .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampleRatio)))
                         .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(SERVICE_NAME, serviceName))))
                         .addSpanProcessor(processor)
                         .build())
                 .setPropagators(W3C)
                 .build();
+    }
+
+    /** Checked whether or not spans are exported: a wrong setting fails the start, not the day export is turned on. */
+    private static void requireRatio(double sampleRatio) {
+        if (!(sampleRatio >= 0 && sampleRatio <= 1)) {
+            throw new IllegalArgumentException("outbox.tracing.sample-ratio must be between 0 and 1, not "
+                    + sampleRatio);
+        }
     }
 
     private static String tracesUrl(String endpoint) {

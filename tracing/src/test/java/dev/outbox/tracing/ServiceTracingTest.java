@@ -37,7 +37,7 @@ class ServiceTracingTest {
 
     @Test
     void withoutAnEndpointNothingIsRecordedAndTheCallersContextIsPassedOnUnchanged() {
-        OpenTelemetry tracing = ServiceTracing.forService("test-service", Optional.empty());
+        OpenTelemetry tracing = ServiceTracing.forService("test-service", Optional.empty(), 1);
 
         Map<String, String> passedOn = childOfCaller(tracing, span -> assertThat(span.isRecording()).isFalse());
 
@@ -48,7 +48,7 @@ class ServiceTracingTest {
     @Test
     void recordedSpansContinueTheCallersTraceUnderTheServicesName() {
         InMemorySpanExporter exported = InMemorySpanExporter.create();
-        try (OpenTelemetrySdk tracing = ServiceTracing.recordingTo("test-service", SimpleSpanProcessor.create(exported))) {
+        try (OpenTelemetrySdk tracing = ServiceTracing.recordingTo("test-service", SimpleSpanProcessor.create(exported), 1)) {
             Map<String, String> passedOn = childOfCaller(tracing, span -> assertThat(span.isRecording()).isTrue());
 
             SpanData span = exported.getFinishedSpanItems().get(0);
@@ -60,9 +60,30 @@ class ServiceTracingTest {
         }
     }
 
+    /** At ratio 0 no trace starts here, yet a caller's sampled trace is still followed: the publish's decision holds. */
+    @Test
+    void aSampleRatioDecidesForTracesStartedHereAndACallersDecisionIsFollowed() {
+        InMemorySpanExporter exported = InMemorySpanExporter.create();
+        try (OpenTelemetrySdk tracing = ServiceTracing.recordingTo("test-service", SimpleSpanProcessor.create(exported), 0)) {
+            Span root = tracing.getTracer("test").spanBuilder("root").setNoParent().startSpan();
+            assertThat(root.isRecording()).as("a trace started here").isFalse();
+            root.end();
+
+            childOfCaller(tracing, span -> assertThat(span.isRecording()).as("a sampled caller's child").isTrue());
+
+            assertThat(exported.getFinishedSpanItems()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aSampleRatioOutsideZeroToOneIsRefusedAtStart() {
+        assertThatThrownBy(() -> ServiceTracing.forService("test-service", Optional.empty(), 1.5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outbox.tracing.sample-ratio");
+    }
+
     @Test
     void anEndpointBuildsAnExportingSdkThatShutsDownWithoutACollector() {
-        OpenTelemetry tracing = ServiceTracing.forService("test-service", Optional.of("http://127.0.0.1:9/"));
+        OpenTelemetry tracing = ServiceTracing.forService("test-service", Optional.of("http://127.0.0.1:9/"), 1);
 
         assertThat(tracing).isInstanceOf(OpenTelemetrySdk.class);
         assertThat(((OpenTelemetrySdk) tracing).shutdown().join(10, TimeUnit.SECONDS).isSuccess()).isTrue();
@@ -70,7 +91,7 @@ class ServiceTracingTest {
 
     @Test
     void anEndpointThatIsNoHttpUrlIsRefusedAtStart() {
-        assertThatThrownBy(() -> ServiceTracing.forService("test-service", Optional.of("jaeger:4318")))
+        assertThatThrownBy(() -> ServiceTracing.forService("test-service", Optional.of("jaeger:4318"), 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://jaeger:4318");
     }
 
