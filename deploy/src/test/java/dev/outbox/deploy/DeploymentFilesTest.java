@@ -2,6 +2,7 @@ package dev.outbox.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -66,6 +67,23 @@ class DeploymentFilesTest {
                 .isNotEqualTo(strings(active.get("ports")).get(0)).endsWith(":8081");
         Map<String, Object> prometheus = yaml(ROOT.resolve("deploy/prometheus/prometheus.yml"));
         assertThat(prometheus.get("scrape_configs").toString()).contains("cdc-relay-standby:8081");
+    }
+
+    /**
+     * The broker compose runs is the Kafka the tests run (the client's version, which the embedded broker shares), and
+     * every topic it creates requires the in-sync replicas compose is told to (1 on its one broker; 2 of 3 in
+     * production, README "Deploying with Docker Compose"), with the relay producing acks=all.
+     */
+    @Test
+    void kafkaIsTheTestedVersionAndEveryTopicRequiresInSyncReplicas() throws IOException {
+        for (String name : List.of("kafka", "kafka-init")) {
+            assertThat(service(name).get("image")).as(name).isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
+        }
+        assertThat(environment("kafka-init")).containsEntry("MIN_INSYNC_REPLICAS", "${KAFKA_MIN_INSYNC_REPLICAS:-1}")
+                .containsEntry("REPLICATION_FACTOR", "${KAFKA_REPLICATION_FACTOR:-1}");
+        String createTopics = Files.readString(ROOT.resolve("deploy/kafka/create-topics.sh"));
+        assertThat(createTopics.split("--create", -1)).hasSize(4);
+        assertThat(createTopics.split("--config min.insync.replicas=\"\\$MIN_INSYNC_REPLICAS\"", -1)).hasSize(4);
     }
 
     @Test
