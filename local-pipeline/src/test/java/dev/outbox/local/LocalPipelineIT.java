@@ -27,10 +27,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The README's run command ({@code ./run-local}, without its build step) as a real process: the whole pipeline
- * starts, a blog published through the API is counted and found, the demo command converges and reports
- * freshness, SIGTERM stops every process and frees every port, the data survives a restart (on
- * {@code --search=opensearch}: an embedded node and two search members, both finding every blog), {@code --reset}
- * empties it, and a service that cannot start is named with its log and the rest stopped.
+ * starts, a blog published through the API is counted and found and is one trace that all four services export, the
+ * demo command converges and reports freshness, SIGTERM stops every process and frees every port, the data survives a
+ * restart (on {@code --search=opensearch}: an embedded node and two search members, both finding every blog),
+ * {@code --reset} empties it, and a service that cannot start is named with its log and the rest stopped.
  */
 class LocalPipelineIT {
 
@@ -38,23 +38,27 @@ class LocalPipelineIT {
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(120);
     private static final Duration CONVERGE_DEADLINE = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String PUBLISH_TRACE_ID = "5e1f0c2a9d3b4e6f8a7c1b2d3e4f5a6b";
+    private static final String PUBLISH_TRACEPARENT = "00-" + PUBLISH_TRACE_ID + "-1a2b3c4d5e6f7a8b-01";
 
     Path data;
     List<Integer> ports;
     int blogPort;
     int searchPort;
     int openSearchPort;
+    OtlpCollector traces;
     ChildProcess pipeline;
     int runs;
 
     @BeforeEach
-    void freshDataAndPorts() {
+    void freshDataAndPorts() throws IOException {
         data = WorkDirectory.newInstanceDirectory("local-pipeline").resolve("data");
         // Eight different ports: separate picks may return the same one twice.
         ports = new ArrayList<>(LoopbackPorts.pick(8));
         blogPort = ports.get(3);
         searchPort = ports.get(6);
         openSearchPort = ports.get(7);
+        traces = new OtlpCollector();
     }
 
     @AfterEach
@@ -62,6 +66,7 @@ class LocalPipelineIT {
         if (pipeline != null && pipeline.isAlive()) {
             terminate();
         }
+        traces.close();
     }
 
     @Test
@@ -71,9 +76,15 @@ class LocalPipelineIT {
         String token = field(user, "api_token");
         long author = Long.parseLong(field(user, "id"));
         post("/blogs", token, "{\"title\":\"Delegate and respond\",\"body\":\"Whatever need not be real time.\","
-                + "\"tags\":[\"kafka\"]}");
+                + "\"tags\":[\"kafka\"]}", PUBLISH_TRACEPARENT);
         awaitTotalBlogs(author, 1);
         awaitSearchHits("respond", 1);
+        // One trace across the four processes: the caller's trace id, continued by blog-app into the outbox row, by
+        // the relay onto the record and by both groups around their batch, each exporting over OTLP.
+        for (String service : List.of("blog-app", "cdc-relay", "analytics-consumer", "search-indexer")) {
+            await(service + " exported a span of the publish's trace").atMost(CONVERGE_DEADLINE)
+                    .until(() -> traces.recorded(service, PUBLISH_TRACE_ID));
+        }
         runDemo();
         runDeadLetterCommands();
 
@@ -147,7 +158,8 @@ class LocalPipelineIT {
     }
 
     private void launch(String... options) {
-        List<String> command = new ArrayList<>(List.of("env", "OUTBOX_SKIP_BUILD=1", "../run-local",
+        List<String> command = new ArrayList<>(List.of("env", "OUTBOX_SKIP_BUILD=1",
+                "OTEL_EXPORTER_OTLP_ENDPOINT=" + traces.endpoint(), "../run-local",
                 "--data=" + data, "--postgres-port=" + ports.get(0), "--kafka-port=" + ports.get(1),
                 "--kafka-controller-port=" + ports.get(2), "--blog-port=" + blogPort, "--relay-port=" + ports.get(4),
                 "--analytics-port=" + ports.get(5), "--search-port=" + searchPort));
@@ -193,11 +205,18 @@ class LocalPipelineIT {
     }
 
     private String post(String path, String token, String json) throws Exception {
+        return post(path, token, json, null);
+    }
+
+    private String post(String path, String token, String json, String traceparent) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + blogPort + path))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (token != null) {
             request.header("authorization", "Bearer " + token);
+        }
+        if (traceparent != null) {
+            request.header("traceparent", traceparent);
         }
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
