@@ -165,7 +165,7 @@ public final class AnalyticsBenchmark {
         BacklogDrain.Timing timing;
         try (QuarkusAppProcess consumer = QuarkusAppProcess.launch("analytics-consumer", JAR, List.of(), properties,
                 root.resolve("analytics-drain-" + pollRecords + ".log"))) {
-            timing = drain.awaitLagZero(consumer, lag, group);
+            timing = drain.awaitLagZero(List.of(consumer), lag, group);
         }
         return new Drain(pollRecords, events, timing, database.transactions(), database.mismatches(truth),
                 busyBefore);

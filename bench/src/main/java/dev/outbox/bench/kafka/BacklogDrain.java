@@ -4,12 +4,13 @@ import dev.outbox.bench.machine.CpuSplit;
 import dev.outbox.testsupport.process.QuarkusAppProcess;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * A consumer launched on a backlog, watched until its group's committed offsets reach the topic's end: when it first
- * committed, when its lag was 0, the rate in between (the JVM start and the group join come before the first commit)
- * and where the CPU went from launch to lag 0.
+ * The members of a consumer group launched on a backlog, watched until the group's committed offsets reach the topic's
+ * end: when it first committed, when its lag was 0, the rate in between (the JVM start and the group join come before
+ * the first commit) and where the CPU went from launch to lag 0.
  */
 public final class BacklogDrain {
 
@@ -37,19 +38,19 @@ public final class BacklogDrain {
         this.cpuAtLaunch = cpuSplit.snapshot();
     }
 
-    /** Call right before launching the consumer: its time and CPU count from here. */
+    /** Call right before launching the consumers: their time and CPU count from here. */
     public static BacklogDrain launching(CpuSplit cpuSplit) {
         return new BacklogDrain(cpuSplit);
     }
 
-    /** Reads the group's position every 100 ms until its lag is 0; the consumer is still running on return. */
-    public Timing awaitLagZero(QuarkusAppProcess consumer, GroupLag lag, String group) throws Exception {
+    /** Reads the group's position every 100 ms until its lag is 0; the consumers are still running on return. */
+    public Timing awaitLagZero(List<QuarkusAppProcess> consumers, GroupLag lag, String group) throws Exception {
         long firstCommit = 0;
         long committedAtFirst = 0;
         GroupLag.Position position;
         do {
             Thread.sleep(LAG_POLL.toMillis());
-            consumer.assertAlive();
+            consumers.forEach(QuarkusAppProcess::assertAlive);
             position = lag.position(group);
             if (firstCommit == 0 && position.committed() > 0) {
                 firstCommit = System.nanoTime();
@@ -57,7 +58,7 @@ public final class BacklogDrain {
             }
         } while (position.lag() > 0 && System.nanoTime() - launchNanos < DEADLINE.toNanos());
         long done = System.nanoTime();
-        // Before the consumer stops: the CPU of a process that has ended is missed.
+        // Before the consumers stop: the CPU of a process that has ended is missed.
         CpuSplit.Share cpu = cpuAtLaunch.until(cpuSplit.snapshot());
         if (position.lag() > 0) {
             throw new IllegalStateException("The consumer did not drain the backlog within " + DEADLINE);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,16 +22,22 @@ import java.util.stream.Stream;
  */
 public final class CpuSplit {
 
-    /** Child processes told apart by their executable or their arguments; the first part that matches wins. */
-    public record Part(String name, Predicate<ProcessHandle.Info> matches) {
+    /** Child processes told apart by their executable, arguments or identity; the first part that matches wins. */
+    public record Part(String name, Predicate<ProcessHandle> matches) {
 
         public static Part executable(String name, String pathSuffix) {
-            return new Part(name, info -> info.command().orElse("").endsWith(pathSuffix));
+            return new Part(name, process -> process.info().command().orElse("").endsWith(pathSuffix));
         }
 
+        /** Linux shows no arguments of a command line longer than a page (a long classpath): see {@link #among}. */
         public static Part argument(String name, String text) {
-            return new Part(name,
-                    info -> info.arguments().map(args -> String.join(" ", args)).orElse("").contains(text));
+            return new Part(name, process -> process.info().arguments().map(args -> String.join(" ", args))
+                    .orElse("").contains(text));
+        }
+
+        /** The processes {@code processes} holds when a snapshot is taken, known by their pid. */
+        public static Part among(String name, Collection<ProcessHandle> processes) {
+            return new Part(name, process -> processes.stream().anyMatch(known -> known.pid() == process.pid()));
         }
     }
 
@@ -56,7 +63,7 @@ public final class CpuSplit {
             Stream.concat(Stream.of(self), self.descendants()).forEach(process -> process.info().totalCpuDuration()
                     .ifPresent(cpu -> {
                         cpuNanosByPid.put(process.pid(), cpu.toNanos());
-                        partByPid.put(process.pid(), process.pid() == self.pid() ? selfName : partOf(process.info()));
+                        partByPid.put(process.pid(), process.pid() == self.pid() ? selfName : partOf(process));
                     }));
         }
 
@@ -115,7 +122,7 @@ public final class CpuSplit {
         }
     }
 
-    private String partOf(ProcessHandle.Info process) {
+    private String partOf(ProcessHandle process) {
         return parts.stream().filter(part -> part.matches().test(process)).map(Part::name).findFirst().orElse(UNNAMED);
     }
 

@@ -15,14 +15,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.stream.StreamSupport;
 
 /** search-indexer's HTTP API as the benchmark uses it, over one keep-alive HTTP/1.1 connection pool. */
 final class SearchApi {
 
-    /** What {@code GET /index} says: live blogs, and the next offsets of all partitions summed. */
-    record IndexState(long documents, long nextOffsets) {
+    /**
+     * What {@code GET /index} says: live blogs, and the next offsets of all partitions summed, which only Lucene
+     * records in its index (on OpenSearch the group's committed offsets are the only ones).
+     */
+    record IndexState(long documents, OptionalLong nextOffsets) {
     }
+
+    /** The Prometheus series of {@code search_opensearch_bulk_seconds}' count: one per bulk request, by outcome. */
+    private static final String BULK_REQUESTS = "search_opensearch_bulk_seconds_count";
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -39,9 +46,18 @@ final class SearchApi {
 
     IndexState index() throws IOException, InterruptedException {
         JsonNode state = json.readTree(get("/index"));
-        long nextOffsets = StreamSupport.stream(state.get("positions").spliterator(), false)
-                .mapToLong(JsonNode::asLong).sum();
+        JsonNode positions = state.path("positions");
+        OptionalLong nextOffsets = positions.isObject() ? OptionalLong.of(StreamSupport.stream(
+                positions.spliterator(), false).mapToLong(JsonNode::asLong).sum()) : OptionalLong.empty();
         return new IndexState(state.get("documents").asLong(), nextOffsets);
+    }
+
+    /** How many bulk requests this member sent to OpenSearch, whatever their outcome: one per batch unless retried. */
+    long bulkRequests() throws IOException, InterruptedException {
+        return new String(get("/q/metrics"), StandardCharsets.UTF_8).lines()
+                .filter(line -> line.startsWith(BULK_REQUESTS + "{") || line.startsWith(BULK_REQUESTS + " "))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     List<Hits> hits(List<QueryMix.Query> queries) throws IOException, InterruptedException {

@@ -10,6 +10,7 @@ import dev.outbox.bench.load.LoadResult;
 import dev.outbox.bench.machine.CpuSplit;
 import dev.outbox.bench.machine.Machine;
 import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
+import dev.outbox.testsupport.opensearch.EmbeddedOpenSearch;
 import dev.outbox.testsupport.process.QuarkusAppProcess;
 import dev.outbox.testsupport.process.WorkDirectory;
 
@@ -20,32 +21,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * The search-indexer benchmark: how fast the packaged indexer drains a backlog of blog events into its Lucene index,
- * and how fast {@code GET /search} then answers a mix of queries, each next to the indexer's own index code run in
- * this JVM without Kafka, Quarkus or HTTP. Run from the repository root (bench/search.sh).
+ * The search-indexer benchmark: how fast the packaged indexer drains a backlog of blog events into its index, on Lucene
+ * and on OpenSearch with one or more members in a group, and how fast {@code GET /search} then answers a mix of
+ * queries on each backend, next to the indexer's own Lucene index code run in this JVM without Kafka, Quarkus or
+ * HTTP. Run from the repository root (bench/search.sh).
  */
 public final class SearchBenchmark {
 
     private static final String TOPIC = "blog.events";
     private static final String DEAD_LETTER_TOPIC = "blog.events.dlq";
     private static final int PARTITIONS = 3;
-    /** The broker is the one other JVM: its arguments (a long classpath) are not reliably readable from here. */
-    private static final CpuSplit CPU = new CpuSplit("bench", List.of(
-            CpuSplit.Part.argument("indexer", "quarkus-run.jar"), CpuSplit.Part.executable("kafka", "/java")), "rest");
     /** search.sh copies the packaged app here, so a rebuild of the module cannot change it under a running run. */
     private static final Path JAR = Path.of("bench/target/search-indexer-app/quarkus-run.jar");
     private static final long TEXT_SEED = 5;
     private static final int SAMPLES_PER_KIND = 5;
 
-    record Drain(int pollRecords, int events, BacklogDrain.Timing timing, IndexFiles files, SearchApi.IndexState state,
-                 double busyBefore) {
+    /** {@code batches}: Lucene commits, or bulk requests to OpenSearch; each batch the indexer applies is one. */
+    record Drain(DrainSetup setup, int events, BacklogDrain.Timing timing, long batches, long indexBytes,
+                 SearchApi.IndexState state, double busyBefore) {
 
-        /** Each batch the indexer applies is one Lucene commit. */
         int meanBatch() {
-            return (int) Math.round(events / (double) Math.max(1, files.commits()));
+            return (int) Math.round(events / (double) Math.max(1, batches));
+        }
+
+        /** Every live blog indexed, and with Lucene, the offsets recorded in the index at the topic's end. */
+        boolean holdsAll(long liveBlogs) {
+            return state.documents() == liveBlogs
+                    && (state.nextOffsets().isEmpty() || state.nextOffsets().getAsLong() == events);
         }
     }
 
@@ -55,18 +62,31 @@ public final class SearchBenchmark {
     record QueryRun(int clients, LoadResult result, double busyBefore) {
     }
 
+    /** A latency and the rate that goes with it, for one cell pair of a query table. */
+    private record Measured(LoadResult.Latency latency, double perSecond) {
+    }
+
     private final SearchSettings settings;
     private final Path root = WorkDirectory.root();
+    /** The OpenSearch node's JVM once started; its arguments, like the broker's (long classpaths), are unreadable. */
+    private final List<ProcessHandle> openSearchProcesses = new CopyOnWriteArrayList<>();
+    /** The broker is whichever java is left. */
+    private final CpuSplit cpu = new CpuSplit("bench", List.of(
+            CpuSplit.Part.argument("indexer", "quarkus-run.jar"),
+            CpuSplit.Part.among("opensearch", openSearchProcesses),
+            CpuSplit.Part.executable("kafka", "/java")), "rest");
     private final SearchTexts texts = new SearchTexts(TEXT_SEED);
     private final QueryMix queries;
     private final List<QueryMix.Query> samples;
     private final List<BlogEventStream.Event> backlog;
     private final long liveBlogs;
     private final List<Drain> drains = new ArrayList<>();
-    private final List<Baseline> baselines = new ArrayList<>();
-    private final List<QueryRun> httpRuns = new ArrayList<>();
+    /** By max.poll.records: the in-process index applies the batch size the first drain with it had. */
+    private final Map<Integer, Baseline> baselines = new LinkedHashMap<>();
+    /** Served by each backend's last drain, in the order of --backends. */
+    private final Map<Backend, List<QueryRun>> httpRuns = new LinkedHashMap<>();
+    private final Map<Backend, List<Hits>> httpHits = new LinkedHashMap<>();
     private final List<QueryRun> inProcessRuns = new ArrayList<>();
-    private List<Hits> httpHits = List.of();
     private List<Hits> inProcessHits = List.of();
     private double backlogWritePerSecond;
     private double meanPayloadBytes;
@@ -93,9 +113,12 @@ public final class SearchBenchmark {
 
     private void run() throws Exception {
         Files.createDirectories(root);
+        // One node for the whole run, each drain on an alias of its own; null (nothing to close) without OpenSearch.
         try (EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().start();
              GroupLag lag = new GroupLag(kafka.bootstrapServers(), TOPIC, PARTITIONS);
-             EventProducer producer = new EventProducer(kafka.bootstrapServers(), TOPIC, texts)) {
+             EventProducer producer = new EventProducer(kafka.bootstrapServers(), TOPIC, texts);
+             EmbeddedOpenSearch openSearch = settings.backends().contains(Backend.OPENSEARCH) ? startOpenSearch()
+                     : null) {
             kafka.createTopic(TOPIC, PARTITIONS);
             kafka.createTopic(DEAD_LETTER_TOPIC, 1);
             System.out.printf(Locale.ROOT, "# indexer stopped; writing a backlog of %d events ...%n", backlog.size());
@@ -109,90 +132,142 @@ public final class SearchBenchmark {
                     "search.topic", TOPIC,
                     "search.dead-letter-topic", DEAD_LETTER_TOPIC));
             indexerProperties.putAll(settings.indexerOverrides());
-            List<Integer> pollRecords = settings.drainPollRecords();
-            for (int i = 0; i < pollRecords.size(); i++) {
-                drains.add(drain(lag, indexerProperties, pollRecords.get(i), i == pollRecords.size() - 1));
+            List<DrainSetup> setups = settings.drainSetups();
+            for (int i = 0; i < setups.size(); i++) {
+                DrainSetup setup = setups.get(i);
+                boolean lastOfBackend = setups.subList(i + 1, setups.size()).stream()
+                        .noneMatch(later -> later.backend() == setup.backend());
+                drains.add(drain(lag, openSearch, indexerProperties, setup, lastOfBackend));
             }
         }
 
-        // Kafka has stopped: the in-process phases have the machine to themselves.
+        // Kafka and OpenSearch have stopped: the in-process phases have the machine to themselves.
         List<InProcessIndex.EncodedEvent> encoded = InProcessIndex.encode(backlog, texts);
         meanPayloadBytes = encoded.stream().mapToInt(event -> event.payload().length).average().orElse(0);
-        for (int i = 0; i < drains.size(); i++) {
-            int batch = drains.get(i).meanBatch();
+        Map<Integer, Integer> batchByPollRecords = new LinkedHashMap<>();
+        drains.forEach(d -> batchByPollRecords.putIfAbsent(d.setup().pollRecords(), d.meanBatch()));
+        int left = batchByPollRecords.size();
+        for (Map.Entry<Integer, Integer> pollRecords : batchByPollRecords.entrySet()) {
+            int batch = pollRecords.getValue();
             try (InProcessIndex index = InProcessIndex.create(root.resolve("search-index-in-process-" + batch))) {
                 System.out.printf(Locale.ROOT, "# in-process: the indexer's code in batches of %d ...%n", batch);
                 double busyBefore = CpuSplit.awaitIdle(settings.idleWait());
-                InProcessIndex.Indexing indexing = index.apply(encoded, batch, CPU);
-                baselines.add(new Baseline(batch, indexing, IndexFiles.of(index.directory()), index.documents(),
-                        busyBefore));
-                if (i == drains.size() - 1) {
+                InProcessIndex.Indexing indexing = index.apply(encoded, batch, cpu);
+                baselines.put(pollRecords.getKey(), new Baseline(batch, indexing, IndexFiles.of(index.directory()),
+                        index.documents(), busyBefore));
+                if (--left == 0) {
                     inProcessHits = index.hits(samples);
                     for (int clients : settings.clients()) {
-                        inProcessRuns.add(queryLoad("in-process", clients, index::client));
+                        inProcessRuns.add(queryLoad("in-process", clients,
+                                client -> index.client(queries.forClient(client))));
                     }
                 }
             }
         }
     }
 
+    private EmbeddedOpenSearch startOpenSearch() {
+        System.out.println("# starting an OpenSearch node ...");
+        EmbeddedOpenSearch node = new EmbeddedOpenSearch().start();
+        openSearchProcesses.addAll(node.processTree());
+        return node;
+    }
+
     /**
-     * A fresh index and group on the whole backlog; done when the group's committed offsets reach the topic's end.
-     * The indexer of the last drain then serves the HTTP query phases.
+     * A fresh index and group on the whole backlog, with all the drain's members launched together; done when the
+     * group's committed offsets reach the topic's end (each member commits only what is in the index). If
+     * {@code servesQueries}, its members then serve the backend's HTTP query phases, the clients spread over them.
      */
-    private Drain drain(GroupLag lag, Map<String, String> indexerProperties, int pollRecords, boolean servesQueries)
-            throws Exception {
-        System.out.printf(Locale.ROOT, "# draining the backlog with max.poll.records=%d ...%n", pollRecords);
-        String group = "search-drain-" + pollRecords;
-        Path indexDirectory = root.resolve("search-index-drain-" + pollRecords);
-        WorkDirectory.deleteRecursively(indexDirectory);
+    private Drain drain(GroupLag lag, EmbeddedOpenSearch openSearch, Map<String, String> indexerProperties,
+                        DrainSetup setup, boolean servesQueries) throws Exception {
+        System.out.printf(Locale.ROOT, "# draining the backlog into %s with %d member(s), max.poll.records=%d ...%n",
+                setup.backend().label(), setup.members(), setup.pollRecords());
+        String group = "search-drain-" + setup.id();
         Map<String, String> properties = new LinkedHashMap<>(indexerProperties);
         properties.put("search.group-id", group);
-        properties.put("search.index-dir", indexDirectory.toString());
-        properties.put("search.consumer.max.poll.records", Integer.toString(pollRecords));
+        properties.put("search.consumer.max.poll.records", Integer.toString(setup.pollRecords()));
+        properties.put("search.backend", setup.backend().label());
+        switch (setup.backend()) {
+            case LUCENE -> {
+                WorkDirectory.deleteRecursively(luceneDirectory(setup));
+                properties.put("search.index-dir", luceneDirectory(setup).toString());
+            }
+            case OPENSEARCH -> {
+                properties.put("search.opensearch.url", openSearch.url());
+                properties.put("search.opensearch.alias", setup.id());
+            }
+        }
         double busyBefore = CpuSplit.awaitIdle(settings.idleWait());
-        BacklogDrain drain = BacklogDrain.launching(CPU);
-        try (QuarkusAppProcess indexer = QuarkusAppProcess.launch("search-indexer", JAR, List.of(), properties,
-                root.resolve("search-drain-" + pollRecords + ".log"))) {
-            BacklogDrain.Timing timing = drain.awaitLagZero(indexer, lag, group);
-            SearchApi api = new SearchApi(indexer.port());
-            Drain drained = new Drain(pollRecords, backlog.size(), timing, IndexFiles.of(indexDirectory), api.index(),
-                    busyBefore);
-            if (servesQueries) {
-                httpHits = api.hits(samples);
-                for (int clients : settings.clients()) {
-                    httpRuns.add(queryLoad("HTTP", clients, api::client));
+        BacklogDrain drain = BacklogDrain.launching(cpu);
+        List<QuarkusAppProcess> members = new ArrayList<>();
+        try {
+            for (int member = 1; member <= setup.members(); member++) {
+                members.add(QuarkusAppProcess.launch("search-indexer", JAR, List.of(), properties,
+                        root.resolve("search-drain-" + setup.id() + "-" + member + ".log")));
+            }
+            BacklogDrain.Timing timing = drain.awaitLagZero(members, lag, group);
+            List<SearchApi> apis = members.stream().map(member -> new SearchApi(member.port())).toList();
+            Drain drained = switch (setup.backend()) {
+                case LUCENE -> {
+                    IndexFiles files = IndexFiles.of(luceneDirectory(setup));
+                    yield new Drain(setup, backlog.size(), timing, files.commits(), files.bytes(), apis.get(0).index(),
+                            busyBefore);
                 }
+                case OPENSEARCH -> {
+                    long bulkRequests = 0;
+                    for (SearchApi api : apis) {
+                        bulkRequests += api.bulkRequests();
+                    }
+                    yield new Drain(setup, backlog.size(), timing, bulkRequests,
+                            new OpenSearchAlias(openSearch.url(), setup.id()).storeBytes(), apis.get(0).index(),
+                            busyBefore);
+                }
+            };
+            if (servesQueries) {
+                httpHits.put(setup.backend(), apis.get(0).hits(samples));
+                List<QueryRun> runs = new ArrayList<>();
+                for (int clients : settings.clients()) {
+                    runs.add(queryLoad(setup.backend().label(), clients,
+                            client -> apis.get(client % apis.size()).client(queries.forClient(client))));
+                }
+                httpRuns.put(setup.backend(), runs);
             }
             return drained;
+        } finally {
+            members.forEach(QuarkusAppProcess::close);
         }
     }
 
-    private QueryRun queryLoad(String path, int clients, Function<QueryMix.Client, LoadClient> clientFor)
-            throws InterruptedException {
+    private Path luceneDirectory(DrainSetup setup) {
+        return root.resolve("search-index-drain-" + setup.id());
+    }
+
+    private QueryRun queryLoad(String path, int clients, LoadClient.Factory clientFor) throws InterruptedException {
         System.out.printf(Locale.ROOT, "# %s queries, %d client(s): %d s warm-up, %d s measured ...%n", path, clients,
                 settings.warmUp().toSeconds(), settings.measured().toSeconds());
         double busyBefore = CpuSplit.awaitIdle(settings.idleWait());
-        LoadResult result = new ClosedLoop(clients, settings.warmUp(), settings.measured(), CPU)
-                .run(path + " " + clients, client -> clientFor.apply(queries.forClient(client)));
+        LoadResult result = new ClosedLoop(clients, settings.warmUp(), settings.measured(), cpu)
+                .run(path + " " + clients, clientFor);
         return new QueryRun(clients, result, busyBefore);
     }
 
     private List<String> problems() {
         List<String> problems = new ArrayList<>();
         for (Drain d : drains) {
-            if (d.state().documents() != liveBlogs || d.state().nextOffsets() != d.events()) {
-                problems.add("drain " + d.pollRecords() + ": GET /index shows " + d.state().documents()
-                        + " blogs up to offset sum " + d.state().nextOffsets() + ", expected " + liveBlogs
-                        + " blogs up to " + d.events());
+            if (!d.holdsAll(liveBlogs)) {
+                problems.add("drain " + d.setup().describe() + ": GET /index shows " + d.state().documents()
+                        + " blogs" + (d.state().nextOffsets().isPresent() ? " up to offset sum "
+                        + d.state().nextOffsets().getAsLong() + ", expected " + liveBlogs + " blogs up to "
+                        + d.events() : ", expected " + liveBlogs));
             }
         }
-        for (Baseline b : baselines) {
+        for (Baseline b : baselines.values()) {
             if (b.documents() != liveBlogs) {
                 problems.add("in-process " + b.batch() + ": " + b.documents() + " blogs, expected " + liveBlogs);
             }
         }
-        List<QueryRun> runs = new ArrayList<>(httpRuns);
+        List<QueryRun> runs = new ArrayList<>();
+        httpRuns.values().forEach(runs::addAll);
         runs.addAll(inProcessRuns);
         for (QueryRun run : runs) {
             if (run.result().totalErrors() > 0) {
@@ -204,15 +279,17 @@ public final class SearchBenchmark {
         return problems;
     }
 
-    /** The sample queries whose hits differ between the indexer's index and the in-process one. */
+    /** The sample queries whose hits differ between a backend's index and the in-process one. */
     private List<String> disagreements() {
         List<String> disagreements = new ArrayList<>();
-        for (int i = 0; i < samples.size(); i++) {
-            if (!httpHits.get(i).consistentWith(inProcessHits.get(i))) {
-                disagreements.add("'" + samples.get(i).describe() + "' matched " + httpHits.get(i)
-                        + " blogs over HTTP but " + inProcessHits.get(i) + " in process");
+        httpHits.forEach((backend, hits) -> {
+            for (int i = 0; i < samples.size(); i++) {
+                if (!hits.get(i).consistentWith(inProcessHits.get(i))) {
+                    disagreements.add("'" + samples.get(i).describe() + "' matched " + hits.get(i) + " blogs on "
+                            + backend.label() + " but " + inProcessHits.get(i) + " in process");
+                }
             }
-        }
+        });
         return disagreements;
     }
 
@@ -222,6 +299,10 @@ public final class SearchBenchmark {
         Machine.printHeader(System.out, "default flags, same for the indexer and the bench");
         System.out.println("Kafka:    embedded single KRaft broker, topic " + TOPIC + " with " + PARTITIONS
                 + " partitions, RF 1; producer " + EventProducer.SETTINGS);
+        if (settings.backends().contains(Backend.OPENSEARCH)) {
+            System.out.println("Search:   embedded single OpenSearch node (" + String.join(" ",
+                    EmbeddedOpenSearch.JVM_OPTIONS) + "), a fresh alias per drain");
+        }
         BlogEventStream.Mix mix = settings.mix();
         System.out.printf(Locale.ROOT, "Events:   %d backlog events (%d %% BlogPublished, %d %% BlogUpdated, %d %% "
                         + "BlogDeleted) leaving %d live blogs of %d authors, mean %.0f B JSON; backlog written at "
@@ -236,74 +317,121 @@ public final class SearchBenchmark {
                 settings.quick() ? " (quick smoke run)" : "");
         System.out.println("```");
         System.out.println();
-        System.out.println(BacklogDrain.COLUMNS + "| in-process events/s (same batch) | indexer / in-process "
-                + "| index MB, indexer / in-process | blogs in index |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
-        for (int i = 0; i < drains.size(); i++) {
-            Drain d = drains.get(i);
-            Baseline b = baselines.get(i);
-            System.out.printf(Locale.ROOT, "| %d | %d | %d %s| %.0f | %.2f | %.0f / %.0f | %s |%n", d.pollRecords(),
-                    d.events(), d.meanBatch(), d.timing().cells(), b.indexing().perSecond(),
-                    d.timing().perSecond() / b.indexing().perSecond(), d.files().megabytes(), b.files().megabytes(),
-                    d.state().documents() == liveBlogs && b.documents() == liveBlogs ? liveBlogs + ", all"
+        System.out.println("| backend, members " + BacklogDrain.COLUMNS
+                + "| in-process events/s (same max.poll.records) | indexer / in-process | events/s / lucene's "
+                + "| events/s / 1 member's | index MB, indexer / in-process | blogs in index |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        for (Drain d : drains) {
+            Baseline b = baselines.get(d.setup().pollRecords());
+            System.out.printf(Locale.ROOT, "| %s, %d | %d | %d | %d %s| %.0f | %.2f | %s | %s | %.0f / %.0f | %s |%n",
+                    d.setup().backend().label(), d.setup().members(), d.setup().pollRecords(), d.events(),
+                    d.meanBatch(), d.timing().cells(), b.indexing().perSecond(),
+                    d.timing().perSecond() / b.indexing().perSecond(),
+                    d.setup().backend() == Backend.LUCENE ? "" : rateOver(d, Backend.LUCENE, 1),
+                    d.setup().members() == 1 ? "" : rateOver(d, d.setup().backend(), 1),
+                    d.indexBytes() / (1024.0 * 1024), b.files().megabytes(),
+                    d.holdsAll(liveBlogs) && b.documents() == liveBlogs ? liveBlogs + ", all"
                             : d.state().documents() + " / " + b.documents() + " of " + liveBlogs + " WRONG");
         }
-        for (int i = 0; i < httpRuns.size(); i++) {
-            queryTable(httpRuns.get(i), inProcessRuns.get(i));
+        for (int i = 0; i < inProcessRuns.size(); i++) {
+            queryTable(i);
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "Per kind, req/s is clients ÷ the kind's mean latency (what a loop of only "
-                        + "that kind would reach); the mix row is measured. Hits: the mean of %d sample queries of the "
-                        + "kind; %d of the %d samples matched different blogs over HTTP and in process.%n",
-                SAMPLES_PER_KIND, disagreements().size(), samples.size());
+                        + "that kind would reach); the mix row is measured. Queries on a backend go to its last "
+                        + "drain's members, the clients spread over them. Hits: the mean of %d sample queries of the "
+                        + "kind on %s; %d of the %d samples × %d backend(s) matched different blogs than in "
+                        + "process.%n",
+                SAMPLES_PER_KIND, httpHits.keySet().iterator().next().label(), disagreements().size(), samples.size(),
+                httpHits.size());
         System.out.println();
         System.out.println("```");
-        for (int i = 0; i < drains.size(); i++) {
-            cpuLine("drain " + drains.get(i).pollRecords(), drains.get(i).timing().cpu(), drains.get(i).busyBefore());
-            cpuLine("in-process index " + baselines.get(i).batch(), baselines.get(i).indexing().cpu(),
-                    baselines.get(i).busyBefore());
+        for (Drain d : drains) {
+            cpuLine("drain " + d.setup().describe(), d.timing().cpu(), d.busyBefore());
         }
-        for (int i = 0; i < httpRuns.size(); i++) {
-            QueryRun http = httpRuns.get(i);
-            QueryRun inProcess = inProcessRuns.get(i);
-            cpuLine("HTTP " + http.clients() + " client(s)", http.result().cpu(), http.busyBefore());
-            cpuLine("in-process " + inProcess.clients() + " client(s)", inProcess.result().cpu(),
-                    inProcess.busyBefore());
+        for (Baseline b : baselines.values()) {
+            cpuLine("in-process index " + b.batch(), b.indexing().cpu(), b.busyBefore());
         }
+        httpRuns.forEach((backend, runs) -> runs.forEach(run ->
+                cpuLine(backend.label() + " " + run.clients() + " client(s)", run.result().cpu(), run.busyBefore())));
+        inProcessRuns.forEach(run ->
+                cpuLine("in-process " + run.clients() + " client(s)", run.result().cpu(), run.busyBefore()));
         System.out.println("```");
     }
 
-    private void queryTable(QueryRun http, QueryRun inProcess) {
-        System.out.println();
-        System.out.printf(Locale.ROOT, "| %d client(s): query | example | hits | HTTP req/s | HTTP p50 / p99 / max ms "
-                + "| in-process req/s | in-process p50 / p99 / max ms | p50 HTTP / in-process "
-                + "| req/s HTTP / in-process |%n", http.clients());
-        System.out.println("|---|---|---:|---:|---|---:|---|---:|---:|");
-        for (String kind : queries.kinds()) {
-            LoadResult.Latency web = http.result().byKind().get(kind);
-            LoadResult.Latency local = inProcess.result().byKind().get(kind);
-            double webPerSecond = http.clients() / (web.meanMillis() / 1e3);
-            double localPerSecond = inProcess.clients() / (local.meanMillis() / 1e3);
-            System.out.printf(Locale.ROOT, "| %s | `%s` | %s | %.0f | %s | %.0f | %s | %.1f | %.2f |%n", kind,
-                    example(kind), sampleHits(kind), webPerSecond, latencies(web), localPerSecond, latencies(local),
-                    web.millisAt(50) / local.millisAt(50), webPerSecond / localPerSecond);
+    /** The drain's rate over that of the drain on {@code backend} with {@code members} and the same poll size. */
+    private String rateOver(Drain d, Backend backend, int members) {
+        Optional<Drain> other = drains.stream().filter(o -> o.setup().equals(
+                new DrainSetup(backend, members, d.setup().pollRecords()))).findFirst();
+        return other.map(o -> String.format(Locale.ROOT, "%.2f", d.timing().perSecond() / o.timing().perSecond()))
+                .orElse("");
+    }
+
+    /**
+     * Run {@code run} of every backend and in process, one row per kind: each backend's rate and latencies, then
+     * in-process, then each backend over in-process and, with both, OpenSearch's p50 and p99 over Lucene's.
+     */
+    private void queryTable(int run) {
+        List<Backend> backends = List.copyOf(httpRuns.keySet());
+        boolean both = backends.size() == 2;
+        QueryRun inProcess = inProcessRuns.get(run);
+        StringBuilder header = new StringBuilder("| " + inProcess.clients() + " client(s): query | example | hits ");
+        StringBuilder ratios = new StringBuilder();
+        for (Backend backend : backends) {
+            header.append("| ").append(backend.label()).append(" req/s | ").append(backend.label())
+                    .append(" p50 / p99 / max ms ");
+            ratios.append("| p50 ").append(backend.label()).append(" / in-process | req/s ").append(backend.label())
+                    .append(" / in-process ");
         }
-        LoadResult.Latency web = http.result().overall();
-        LoadResult.Latency local = inProcess.result().overall();
-        System.out.printf(Locale.ROOT, "| **all (the mix)** | | | %.0f | %s | %.0f | %s | %.1f | %.2f |%n",
-                web.requestsPerSecond(), latencies(web), local.requestsPerSecond(), latencies(local),
-                web.millisAt(50) / local.millisAt(50), web.requestsPerSecond() / local.requestsPerSecond());
+        header.append("| in-process req/s | in-process p50 / p99 / max ms ").append(ratios)
+                .append(both ? "| p50 opensearch / lucene | p99 opensearch / lucene " : "").append('|');
+        System.out.println();
+        System.out.println(header);
+        System.out.println("|---|---|---:" + "|---:|---".repeat(backends.size() + 1)
+                + "|---:|---:".repeat(backends.size()) + (both ? "|---:|---:" : "") + "|");
+        for (String kind : queries.kinds()) {
+            queryRow(run, kind, "`" + example(kind) + "`", sampleHits(kind), result -> {
+                LoadResult.Latency latency = result.result().byKind().get(kind);
+                return new Measured(latency, result.clients() / (latency.meanMillis() / 1e3));
+            });
+        }
+        queryRow(run, "**all (the mix)**", "", "",
+                result -> new Measured(result.result().overall(), result.result().overall().requestsPerSecond()));
+    }
+
+    private void queryRow(int run, String label, String example, String hits, Function<QueryRun, Measured> measure) {
+        List<Measured> served = httpRuns.values().stream().map(runs -> measure.apply(runs.get(run))).toList();
+        Measured local = measure.apply(inProcessRuns.get(run));
+        StringBuilder row = new StringBuilder("| " + label + " | " + example + " | " + hits + " ");
+        StringBuilder ratios = new StringBuilder();
+        for (Measured backend : served) {
+            row.append(String.format(Locale.ROOT, "| %.0f | %s ", backend.perSecond(), latencies(backend.latency())));
+            ratios.append(String.format(Locale.ROOT, "| %.1f | %.2f ",
+                    backend.latency().millisAt(50) / local.latency().millisAt(50),
+                    backend.perSecond() / local.perSecond()));
+        }
+        row.append(String.format(Locale.ROOT, "| %.0f | %s ", local.perSecond(), latencies(local.latency())))
+                .append(ratios);
+        if (served.size() == 2) {
+            LoadResult.Latency lucene = measure.apply(httpRuns.get(Backend.LUCENE).get(run)).latency();
+            LoadResult.Latency openSearch = measure.apply(httpRuns.get(Backend.OPENSEARCH).get(run)).latency();
+            row.append(String.format(Locale.ROOT, "| %.1f | %.1f ", openSearch.millisAt(50) / lucene.millisAt(50),
+                    openSearch.millisAt(99) / lucene.millisAt(99)));
+        }
+        System.out.println(row.append('|'));
     }
 
     private String example(String kind) {
         return samples.stream().filter(sample -> sample.kind().equals(kind)).findFirst().orElseThrow().describe();
     }
 
+    /** The hits of the first backend queried; the others' must be consistent with the same in-process answers. */
     private String sampleHits(String kind) {
+        List<Hits> answered = httpHits.values().iterator().next();
         List<Hits> hits = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
             if (samples.get(i).kind().equals(kind)) {
-                hits.add(httpHits.get(i));
+                hits.add(answered.get(i));
             }
         }
         long mean = Math.round(hits.stream().mapToLong(Hits::total).average().orElse(0));
@@ -316,7 +444,7 @@ public final class SearchBenchmark {
     }
 
     private static void cpuLine(String phase, CpuSplit.Share cpu, double busyBefore) {
-        System.out.printf(Locale.ROOT, "%-24s CPU in cores: %s (machine %.0f %% busy before)%n", phase + ":",
+        System.out.printf(Locale.ROOT, "%-28s CPU in cores: %s (machine %.0f %% busy before)%n", phase + ":",
                 cpu.describe(), 100 * busyBefore);
     }
 }

@@ -31,8 +31,11 @@ public final class EmbeddedOpenSearch implements OpenSearchServer {
     private static final Duration READY_DEADLINE = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final int BIND_ATTEMPTS = 3;
-    /* C1 only and the serial collector, as for the broker: a faster start and fewer threads on two cores. */
-    private static final List<String> JVM_OPTIONS = List.of(
+    /**
+     * C1 only and the serial collector, as for the broker: a faster start and fewer threads on two cores. Public for
+     * the benchmarks, which print it next to their figures.
+     */
+    public static final List<String> JVM_OPTIONS = List.of(
             "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
             "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8");
 
