@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -146,7 +147,9 @@ public final class GroupConsumer<E> {
 
     private void run() {
         try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerProperties());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties());
+             KafkaClientMetrics consumerMetrics = bound(new KafkaClientMetrics(kafka));
+             KafkaClientMetrics producerMetrics = bound(new KafkaClientMetrics(producer))) {
             consumer = kafka;
             DeadLetters deadLetters = new DeadLetters(producer, settings.deadLetterTopic(), settings.groupId());
             kafka.subscribe(List.of(settings.topic()), new Rebalance(kafka));
@@ -181,6 +184,16 @@ public final class GroupConsumer<E> {
             consumer = null;
             stopped.countDown();
         }
+    }
+
+    /**
+     * The Kafka clients' own figures ({@code kafka_consumer_*}: fetch rates and latency, commit latency, rebalances;
+     * {@code kafka_producer_*} of the dead-letter producer), as the relay's producer has them; removed when the client
+     * closes.
+     */
+    private KafkaClientMetrics bound(KafkaClientMetrics clientMetrics) {
+        clientMetrics.bindTo(metrics);
+        return clientMetrics;
     }
 
     private void fail(Throwable cause) {

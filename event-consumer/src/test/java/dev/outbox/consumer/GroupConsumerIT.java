@@ -305,6 +305,8 @@ class GroupConsumerIT {
         store.failing(false);
         await().atMost(DEADLINE).until(() -> committed() == 3);
         assertThat(freshness.count()).as("applied events with a commit time").isEqualTo(2);
+        assertThat(registry.get("kafka.consumer.fetch.manager.records.consumed.total").functionCounter().count())
+                .as("the Kafka consumer's own figures, bound to the member's registry").isGreaterThanOrEqualTo(3);
         assertThat(freshness.max(TimeUnit.SECONDS)).as("commit to applied of the oldest, s").isBetween(60.0, 120.0);
         await("caught up and idle").atMost(DEADLINE).until(() -> staleness(registry) == 0);
         try (Admin admin = kafka.admin()) {
