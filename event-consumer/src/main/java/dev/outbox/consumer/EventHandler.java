@@ -3,6 +3,7 @@ package dev.outbox.consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,26 @@ public interface EventHandler<E> {
         return Map.of();
     }
 
-    /** How a batch turned out: events that took effect, and redelivered or stale ones skipped. */
-    record Applied(int applied, int skipped) {
+    /**
+     * How a batch turned out: {@code applied} events took effect, {@code skipped} did not (redelivered, stale, or
+     * superseded by a newer one in the batch). {@code alreadyHeld} marks, by position in the list handed to
+     * {@link #apply}, the events the handler had before this batch (redelivered or stale): freshness leaves them out, as
+     * it measures how long an event took to take effect, and a redelivery's is only how long ago it first did.
+     */
+    record Applied(int applied, int skipped, BitSet alreadyHeld) {
+
+        public Applied {
+            alreadyHeld = (BitSet) alreadyHeld.clone();
+        }
+
+        /** Nothing in the batch was held before it. */
+        public static Applied allNew(int applied, int skipped) {
+            return new Applied(applied, skipped, new BitSet());
+        }
+
+        @Override
+        public BitSet alreadyHeld() {
+            return (BitSet) alreadyHeld.clone();
+        }
     }
 }

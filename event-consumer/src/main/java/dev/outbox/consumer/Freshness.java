@@ -8,7 +8,9 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * How fresh one member keeps its group, measured from each event's {@code committedAt} header (the source
  * transaction's commit in Postgres, as the relay saw it):
  * <ul>
- * <li>{@code <name>.freshness.seconds}: commit to applied, for every event of a batch the handler applied (a
- * redelivered event counts again, with its later time);</li>
+ * <li>{@code <name>.freshness.seconds}: commit to applied, for every event of a batch the handler applied, but not
+ * for one it held already (a redelivery: its time since commit is not how long it took);</li>
  * <li>{@code <name>.staleness.seconds}: the age of the oldest event of the batch in hand until that batch is applied,
  * 0 between batches, so a caught-up idle member reads 0;</li>
  * <li>per partition, the last applied event's commit and apply times, which go into the offset commit's metadata
@@ -61,12 +63,17 @@ final class Freshness {
         oldestHeldCommitMillis.set(NONE);
     }
 
-    /** The handler applied these events, in partition order: each counts in the histogram. */
-    void applied(Collection<ConsumerRecord<byte[], byte[]>> records) {
+    /**
+     * The handler applied these events, in partition order: each counts in the histogram but those it held already
+     * (positions set in {@code alreadyHeld}), whose commit-to-now is not how long they took.
+     */
+    void applied(List<ConsumerRecord<byte[], byte[]>> records, BitSet alreadyHeld) {
         long now = clock.millis();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<byte[], byte[]> record = records.get(i);
             OptionalLong committedAt = Records.committedAtMillis(record);
-            if (committedAt.isPresent()) {
+            // Nor in the commit's metadata, from which the relay reads the group's freshness.
+            if (committedAt.isPresent() && !alreadyHeld.get(i)) {
                 freshness.record(Duration.ofMillis(Math.max(0, now - committedAt.getAsLong())));
                 lastAppliedByPartition.put(new TopicPartition(record.topic(), record.partition()),
                         new FreshnessMetadata(committedAt.getAsLong(), now).text());

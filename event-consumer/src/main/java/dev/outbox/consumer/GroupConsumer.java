@@ -263,8 +263,9 @@ public final class GroupConsumer<E> {
                                        Map<TopicPartition, Long> nextOffsets, DeadLetters deadLetters)
             throws Exception {
         try {
-            record(handler.apply(Batch.values(events), nextOffsets));
-            freshness.applied(Batch.records(events));
+            EventHandler.Applied outcome = handler.apply(Batch.values(events), nextOffsets);
+            record(outcome);
+            freshness.applied(Batch.records(events), outcome.alreadyHeld());
             return true;
         } catch (Exception e) {
             if (e instanceof InterruptedException || handler.isTransient(e)) {

@@ -11,12 +11,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 /**
  * Applies a batch of blog events to {@code users.total_blogs} in ONE transaction that also records every event
@@ -32,19 +34,21 @@ public class BlogCounter {
 
     public Applied apply(String consumerGroup, List<BlogEvent> events) throws SQLException {
         if (events.isEmpty()) {
-            return new Applied(0, 0);
+            return Applied.allNew(0, 0);
         }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 Set<UUID> fresh = recordFirstSeen(connection, consumerGroup, events);
-                List<BlogEvent> toApply = firstOccurrences(events, fresh);
+                BitSet alreadyHeld = alreadyHeld(events, fresh);
+                List<BlogEvent> toApply = IntStream.range(0, events.size()).filter(i -> !alreadyHeld.get(i))
+                        .mapToObj(events::get).toList();
                 Map<Long, Long> deltaByAuthor = new HashMap<>();
                 countPublished(connection, toApply, deltaByAuthor);
                 uncountDeleted(connection, toApply, deltaByAuthor);
                 updateTotals(connection, deltaByAuthor);
                 connection.commit();
-                return new Applied(toApply.size(), events.size() - toApply.size());
+                return new Applied(toApply.size(), events.size() - toApply.size(), alreadyHeld);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -71,16 +75,19 @@ public class BlogCounter {
         return fresh;
     }
 
-    /** The events to apply: first seen now, and only the first copy when a batch holds an id twice. */
-    private static List<BlogEvent> firstOccurrences(List<BlogEvent> events, Set<UUID> fresh) {
+    /**
+     * The events not to apply, by position: recorded before this batch (redelivered), and every copy after the first
+     * when a batch holds an id twice.
+     */
+    private static BitSet alreadyHeld(List<BlogEvent> events, Set<UUID> fresh) {
         Set<UUID> pending = new HashSet<>(fresh);
-        List<BlogEvent> toApply = new ArrayList<>();
-        for (BlogEvent event : events) {
-            if (pending.remove(event.eventId())) {
-                toApply.add(event);
+        BitSet held = new BitSet();
+        for (int i = 0; i < events.size(); i++) {
+            if (!pending.remove(events.get(i).eventId())) {
+                held.set(i);
             }
         }
-        return toApply;
+        return held;
     }
 
     private static void countPublished(Connection connection, List<BlogEvent> events, Map<Long, Long> delta)

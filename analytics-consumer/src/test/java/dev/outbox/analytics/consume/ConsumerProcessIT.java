@@ -114,6 +114,8 @@ class ConsumerProcessIT {
             awaitExactTotals();
             assertThat(metric(first, "analytics_events_applied_total")).isPositive();
             assertThat(metric(second, "analytics_events_applied_total")).isPositive();
+            assertThat(metric(first, "analytics_freshness_seconds_count")
+                    + metric(second, "analytics_freshness_seconds_count")).isPositive();
         }
         rewindGroupToTheBeginning();
 
@@ -121,6 +123,8 @@ class ConsumerProcessIT {
             await("every event redelivered and skipped").atMost(Duration.ofSeconds(60))
                     .until(() -> metric(consumer, "analytics_events_skipped_total") >= eventsSent);
             assertExactTotals();
+            assertThat(metric(consumer, "analytics_freshness_seconds_count"))
+                    .as("redelivered events, applied before: no freshness of theirs").isZero();
         }
     }
 

@@ -55,11 +55,15 @@ public final class BlogEvents implements AutoCloseable {
         return eventId;
     }
 
-    /** Sends any value under a key, with an optional id header: for poison events. */
+    /**
+     * Sends any value under a key, with an optional id header (for poison events); with an id, also the commit time
+     * the relay puts on every event (now), which the consumer's freshness is measured from.
+     */
     public void raw(String key, String value, String idHeader) {
         RecordHeaders headers = new RecordHeaders();
         if (idHeader != null) {
             headers.add("id", idHeader.getBytes(StandardCharsets.UTF_8));
+            headers.add("committedAt", Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         }
         producer.send(new ProducerRecord<>(topic, null, key, value, headers), (metadata, exception) -> {
             if (exception != null) {

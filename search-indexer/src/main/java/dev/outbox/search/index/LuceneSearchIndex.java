@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,11 +95,14 @@ final class LuceneSearchIndex implements SearchIndex {
             newestByBlog.merge(change.blogId(), change, (a, b) -> b.version() > a.version() ? b : a);
         }
         int applied = 0;
+        Map<Long, Long> heldVersions = new HashMap<>();
         IndexSearcher searcher = searchers.acquire();
         try {
             StoredFields stored = searcher.storedFields();
             for (BlogChange change : newestByBlog.values()) {
-                if (change.version() > indexedVersion(searcher, stored, change.blogId())) {
+                long held = indexedVersion(searcher, stored, change.blogId());
+                heldVersions.put(change.blogId(), held);
+                if (change.version() > held) {
                     writer.updateDocument(new Term(ID, Long.toString(change.blogId())), document(change));
                     applied++;
                 }
@@ -106,13 +110,19 @@ final class LuceneSearchIndex implements SearchIndex {
         } finally {
             searchers.release(searcher);
         }
+        BitSet alreadyHeld = new BitSet();
+        for (int i = 0; i < changes.size(); i++) {
+            if (changes.get(i).version() <= heldVersions.get(changes.get(i).blogId())) {
+                alreadyHeld.set(i);
+            }
+        }
         // Searchable first, durable second: the refresh reads the writer's buffer, so readers need not wait for the
         // commit's fsyncs. A crash in between loses nothing: the offsets move only with the commit, so the batch
         // is read again and applied again.
         searchers.maybeRefreshBlocking();
         writer.setLiveCommitData(withOffsets(nextOffsets).entrySet());
         writer.commit();
-        return new Applied(applied, changes.size() - applied);
+        return new Applied(applied, changes.size() - applied, alreadyHeld);
     }
 
     @Override

@@ -24,6 +24,8 @@ import org.opensearch.client.opensearch.core.search.TotalHitsRelation;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +95,7 @@ final class OpenSearchSearchIndex implements SearchIndex {
     @Override
     public Applied apply(List<BlogChange> changes, Map<Partition, Long> nextOffsets) throws IOException {
         if (changes.isEmpty()) {
-            return new Applied(0, 0);
+            return Applied.allNew(0, 0);
         }
         Map<Long, BlogChange> newestByBlog = new LinkedHashMap<>();
         for (BlogChange change : changes) {
@@ -120,14 +122,17 @@ final class OpenSearchSearchIndex implements SearchIndex {
         }
         long took = System.nanoTime() - start;
         int applied = 0;
+        Set<String> heldNewer = new HashSet<>();
         List<String> transientFailures = new ArrayList<>();
         List<String> refusals = new ArrayList<>();
         for (BulkResponseItem item : response.items()) {
-            if (item.error() == null) {
+            if (item.status() == VERSION_CONFLICT) {
+                heldNewer.add(item.id());
+            } else if (item.error() == null) {
                 applied++;
             } else if (item.status() == 400 && REFUSALS.contains(item.error().type())) {
                 refusals.add("blog " + item.id() + ": " + item.error().reason());
-            } else if (item.status() != VERSION_CONFLICT) {
+            } else {
                 // 429 (queues full, disk flood stage), 5xx (shards unavailable), but also a closed or deleted index
                 // or a changed role: fixed outside, and no reason to dead-letter every event meanwhile.
                 transientFailures.add("blog " + item.id() + ": " + item.status() + " " + item.error().reason());
@@ -145,7 +150,16 @@ final class OpenSearchSearchIndex implements SearchIndex {
             throw new RefusedChangeException(refusals.size() + " documents refused by " + generation + ": "
                     + refusals.get(0));
         }
-        return new Applied(applied, changes.size() - applied);
+        // A 409 says the index holds the blog's newest version of this batch or a later one, so every event of that
+        // blog here was held. (An older event of a blog whose newest did apply may have been held too: OpenSearch does
+        // not say; counted as new.)
+        BitSet alreadyHeld = new BitSet();
+        for (int i = 0; i < changes.size(); i++) {
+            if (heldNewer.contains(Long.toString(changes.get(i).blogId()))) {
+                alreadyHeld.set(i);
+            }
+        }
+        return new Applied(applied, changes.size() - applied, alreadyHeld);
     }
 
     @Override

@@ -73,6 +73,7 @@ abstract class SearchIndexContract {
 
         assertThat(outcome.applied()).isZero();
         assertThat(outcome.skipped()).isEqualTo(3);
+        assertThat(outcome.alreadyHeld().cardinality()).as("all held before: no freshness for them").isEqualTo(3);
         assertThat(blogIds("old")).isEmpty();
         assertThat(blogIds("new")).containsExactly(1L);
     }
@@ -97,6 +98,7 @@ abstract class SearchIndexContract {
 
         assertThat(outcome.applied()).isEqualTo(1);
         assertThat(outcome.skipped()).isEqualTo(2);
+        assertThat(outcome.alreadyHeld().isEmpty()).as("superseded in the batch, but none held before").isTrue();
         assertThat(blogIds("three")).containsExactly(1L);
         assertThat(blogIds("one")).isEmpty();
     }
