@@ -1,10 +1,9 @@
 package dev.outbox.blog.auth;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.outbox.blog.problem.Problem;
-import dev.outbox.blog.problem.ProblemException;
 import dev.outbox.blog.problem.ProblemType;
 import dev.outbox.blog.ratelimit.RateLimits;
+import dev.outbox.service.problem.ProblemException;
 import io.smallrye.config.ConfigMapping;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -104,7 +103,7 @@ public class ApiTokens {
     }
 
     private static ProblemException unauthenticated(String detail) {
-        return new ProblemException(Problem.of(ProblemType.UNAUTHENTICATED, 401, detail),
+        return new ProblemException(ProblemType.UNAUTHENTICATED.problem(401, detail),
                 Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"outbox\""));
     }
 

@@ -2,8 +2,7 @@ package dev.outbox.blog.input;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.outbox.blog.problem.Problem;
-import dev.outbox.blog.problem.ProblemType;
+import dev.outbox.service.problem.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -16,7 +15,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -80,8 +78,8 @@ public class BodySizeLimit {
     }
 
     private void refuse(RoutingContext context) {
-        Problem problem = new Problem(ProblemType.HTTP.uri(), "Content Too Large", 413,
-                "The body is larger than " + maxBodySize.asLongValue() + " bytes.", context.request().path(), List.of());
+        Problem problem = Problem.of(Problem.ABOUT_BLANK, "Content Too Large", 413,
+                "The body is larger than " + maxBodySize.asLongValue() + " bytes.").withInstance(context.request().path());
         context.response().setStatusCode(413)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 // The unread body would otherwise be taken for the next request on this connection.

@@ -1,13 +1,10 @@
 package dev.outbox.blog.input;
 
-import dev.outbox.blog.problem.Problem;
-import dev.outbox.blog.problem.ProblemException;
-import dev.outbox.blog.problem.ProblemType;
+import dev.outbox.service.problem.Problem;
+import dev.outbox.service.problem.ProblemException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,8 +18,8 @@ public class ContentTypeRequired {
     @ServerRequestFilter
     public void requireContentType(ContainerRequestContext request) {
         if (WRITES.contains(request.getMethod()) && request.getMediaType() == null) {
-            throw new ProblemException(new Problem(ProblemType.HTTP.uri(), "Unsupported Media Type", 415,
-                    "Send the body as JSON with 'Content-Type: application/json'.", null, List.of()), Map.of());
+            throw new ProblemException(Problem.of(Problem.ABOUT_BLANK, "Unsupported Media Type", 415,
+                    "Send the body as JSON with 'Content-Type: application/json'."));
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.outbox.blog.input;
 
-import dev.outbox.blog.problem.ProblemException;
 import dev.outbox.blog.problem.ProblemType;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
@@ -30,7 +29,7 @@ public class StrictUtf8 implements ReaderInterceptor {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body));
         } catch (CharacterCodingException e) {
-            throw new ProblemException(ProblemType.MALFORMED_JSON, 400, "The body is not valid UTF-8.");
+            throw ProblemType.MALFORMED_JSON.exception(400, "The body is not valid UTF-8.");
         }
         context.setInputStream(new ByteArrayInputStream(body));
         return context.proceed();

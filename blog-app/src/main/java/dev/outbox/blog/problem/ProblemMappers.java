@@ -2,6 +2,7 @@ package dev.outbox.blog.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.outbox.service.problem.Problem;
 import jakarta.transaction.RollbackException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -24,7 +25,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Turns every failure into an RFC 9457 problem; nothing leaves this API as HTML or a bare status. */
+/**
+ * Turns every failure into an RFC 9457 problem; nothing leaves this API as HTML or a bare status. A thrown
+ * {@code ProblemException} is service-support's to map.
+ */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -34,11 +38,6 @@ public class ProblemMappers {
     /** admin_shutdown, crash_shutdown, cannot_connect_now: Postgres is stopping, restarting or starting up. */
     private static final Set<String> SERVER_GOING_AWAY = Set.of("57P01", "57P02", "57P03");
     private static final String UNIQUE_VIOLATION = "23505";
-
-    @ServerExceptionMapper
-    public Response problem(ProblemException e, UriInfo uri) {
-        return respond(e.problem(), e.headers(), uri);
-    }
 
     /** Listed explicitly so it wins over Quarkus' built-in mapper for mismatched input, which is not a problem. */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
@@ -52,17 +51,14 @@ public class ProblemMappers {
         if (e.getCause() instanceof JsonProcessingException json) {
             return respond(malformedJsonProblem(json), Map.of(), uri);
         }
-        String title = Response.Status.fromStatusCode(status) == null
-                ? "HTTP " + status : Response.Status.fromStatusCode(status).getReasonPhrase();
-        Problem problem = new Problem(ProblemType.HTTP.uri(), title, status, e.getMessage(), null, List.of());
-        return respond(problem, Map.of(), uri);
+        return respond(Problem.ofStatus(status, e.getMessage()), Map.of(), uri);
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
         if (isDatabaseUnreachable(e) && wasCommitting(e)) {
             LOG.warnf("Database connection lost while committing %s: outcome unknown", uri.getPath());
-            return respond(Problem.of(ProblemType.OUTCOME_UNKNOWN, 503,
+            return respond(ProblemType.OUTCOME_UNKNOWN.problem(503,
                             "The connection to the database was lost while committing: the write may have been "
                                     + "applied. Retry after the delay given: a publish with the same Idempotency-Key, "
                                     + "an update with If-Match or a delete never applies twice (412 or 404 then "
@@ -71,18 +67,18 @@ public class ProblemMappers {
         }
         if (isDatabaseUnreachable(e)) {
             LOG.warnf("Database unreachable while serving %s: %s", uri.getPath(), e.getMessage());
-            return respond(Problem.of(ProblemType.UNAVAILABLE, 503,
+            return respond(ProblemType.UNAVAILABLE.problem(503,
                             "The database is unreachable; nothing was written. Retry after the delay given (a publish "
                                     + "retried with the same Idempotency-Key never publishes twice)."),
                     Map.of(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS), uri);
         }
         if (sqlState(e).equals(UNIQUE_VIOLATION)) {
             // Two requests raced past the application's own existence check; the index decided.
-            return respond(Problem.of(ProblemType.CONFLICT, 409,
+            return respond(ProblemType.CONFLICT.problem(409,
                     "A concurrent request created the same thing first; nothing was written."), Map.of(), uri);
         }
         LOG.errorf(e, "Unexpected failure serving %s", uri.getPath());
-        return respond(Problem.of(ProblemType.INTERNAL, 500,
+        return respond(ProblemType.INTERNAL.problem(500,
                 "The request failed and nothing was written; the server log has the details."), Map.of(), uri);
     }
 
@@ -93,13 +89,13 @@ public class ProblemMappers {
                     .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining()).replaceFirst("^\\.", "");
             if (!field.isEmpty()) {
-                return Problem.of(ProblemType.VALIDATION, 422, "A field has the wrong type")
-                        .withErrors(List.of(new Problem.FieldError(field, "has the wrong type")));
+                return ProblemType.VALIDATION.problem(422, "A field has the wrong type")
+                        .withErrors(List.of(new FieldError(field, "has the wrong type")));
             }
         }
         String where = e.getLocation() == null ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-        return Problem.of(ProblemType.MALFORMED_JSON, 400, "The body could not be parsed as JSON" + where);
+        return ProblemType.MALFORMED_JSON.problem(400, "The body could not be parsed as JSON" + where);
     }
 
     /**
@@ -150,10 +146,6 @@ public class ProblemMappers {
     }
 
     private static Response respond(Problem problem, Map<String, String> headers, UriInfo uri) {
-        Response.ResponseBuilder response = Response.status(problem.status())
-                .type(Problem.MEDIA_TYPE)
-                .entity(problem.withInstance(uri.getPath()));
-        headers.forEach(response::header);
-        return response.build();
+        return problem.toResponse(uri.getPath(), headers);
     }
 }

@@ -1,10 +1,10 @@
 package dev.outbox.blog.publish;
 
-import dev.outbox.blog.problem.Problem;
-import dev.outbox.blog.problem.Problem.FieldError;
-import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.problem.BlogProblems;
+import dev.outbox.blog.problem.FieldError;
 import dev.outbox.blog.problem.ProblemType;
 import dev.outbox.blog.user.User;
+import dev.outbox.service.problem.ProblemException;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import jakarta.ws.rs.GET;
@@ -56,10 +56,10 @@ public class AuthorBlogsResource {
         long cursor = number("before", beforeParameter, Long.MAX_VALUE, Long::valueOf,
                 "must be the id of a blog, a whole number");
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw ProblemException.invalid(List.of(new FieldError("limit", "must be between 1 and " + MAX_LIMIT)));
+            throw BlogProblems.invalid(List.of(new FieldError("limit", "must be between 1 and " + MAX_LIMIT)));
         }
         if (User.findById(authorId) == null) {
-            throw ProblemException.notFound("No user with id " + authorId + ".");
+            throw BlogProblems.notFound("No user with id " + authorId + ".");
         }
         List<Blog> rows = Blog.<Blog>find("authorId = ?1 and status = ?2 and id < ?3",
                         Sort.descending("id"), authorId, Blog.Status.PUBLISHED, cursor)
@@ -89,7 +89,7 @@ public class AuthorBlogsResource {
         try {
             return parse.apply(value);
         } catch (NumberFormatException e) {
-            throw new ProblemException(Problem.of(ProblemType.MALFORMED_PARAMETER, 400,
+            throw new ProblemException(ProblemType.MALFORMED_PARAMETER.problem(400,
                     "The query parameter '" + name + "' is not a number the API can read.")
                     .withErrors(List.of(new FieldError(name, rule))), Map.of());
         }

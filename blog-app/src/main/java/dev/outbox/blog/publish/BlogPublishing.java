@@ -1,8 +1,8 @@
 package dev.outbox.blog.publish;
 
 import dev.outbox.blog.outbox.OutboxWriter;
-import dev.outbox.blog.problem.Problem.FieldError;
-import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.problem.BlogProblems;
+import dev.outbox.blog.problem.FieldError;
 import dev.outbox.blog.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -103,7 +103,7 @@ public class BlogPublishing {
     private List<BlogDraft> validated(BlogImport request) {
         List<BlogDraft> drafts = request == null || request.blogs() == null ? List.of() : request.blogs();
         if (drafts.isEmpty() || drafts.size() > limits.maxImportBlogs()) {
-            throw ProblemException.invalid(List.of(new FieldError("blogs",
+            throw BlogProblems.invalid(List.of(new FieldError("blogs",
                     "must hold 1 to " + limits.maxImportBlogs() + " blogs; split a larger import")));
         }
         List<FieldError> violations = new ArrayList<>();
@@ -117,30 +117,30 @@ public class BlogPublishing {
             }
         }
         if (!violations.isEmpty()) {
-            throw ProblemException.invalid(violations);
+            throw BlogProblems.invalid(violations);
         }
         return drafts.stream().map(BlogDraft::normalised).toList();
     }
 
     private BlogDraft validated(BlogDraft request) {
         if (request == null) {
-            throw ProblemException.invalid(List.of(new FieldError("$", "a JSON object with title and body is required")));
+            throw BlogProblems.invalid(List.of(new FieldError("$", "a JSON object with title and body is required")));
         }
         List<FieldError> violations = request.violations(limits);
         if (!violations.isEmpty()) {
-            throw ProblemException.invalid(violations);
+            throw BlogProblems.invalid(violations);
         }
         return request.normalised();
     }
 
     private static Blog lockOwnBlog(long authorId, long blogId, Optional<String> ifMatch) {
         Blog blog = Blog.lockPublished(blogId)
-                .orElseThrow(() -> ProblemException.notFound("No blog with id " + blogId + "."));
+                .orElseThrow(() -> BlogProblems.notFound("No blog with id " + blogId + "."));
         if (blog.authorId != authorId) {
-            throw new ProblemException(ProblemType.FORBIDDEN, 403, "Only the author of blog " + blogId + " may change it.");
+            throw ProblemType.FORBIDDEN.exception(403, "Only the author of blog " + blogId + " may change it.");
         }
         if (ifMatch.isPresent() && !BlogView.of(blog).matches(ifMatch.get())) {
-            throw new ProblemException(ProblemType.PRECONDITION_FAILED, 412,
+            throw ProblemType.PRECONDITION_FAILED.exception(412,
                     "Blog " + blogId + " is at version " + blog.version + ", not " + ifMatch.get() + ".");
         }
         return blog;

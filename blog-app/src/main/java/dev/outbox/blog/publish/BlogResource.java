@@ -1,8 +1,8 @@
 package dev.outbox.blog.publish;
 
 import dev.outbox.blog.auth.ApiTokens;
-import dev.outbox.blog.problem.Problem.FieldError;
-import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.problem.BlogProblems;
+import dev.outbox.blog.problem.FieldError;
 import dev.outbox.blog.ratelimit.RateLimited;
 import dev.outbox.blog.trace.Traced;
 import jakarta.inject.Inject;
@@ -99,7 +99,7 @@ public class BlogResource {
                                 HttpHeaders headers) {
         long authorId = tokens.requireUser(headers);
         if (idempotencyKey != null) {
-            throw ProblemException.invalid(List.of(new FieldError(IDEMPOTENCY_KEY,
+            throw BlogProblems.invalid(List.of(new FieldError(IDEMPOTENCY_KEY,
                     "is not supported by an import, which is all or nothing: after an unknown outcome, "
                             + "list GET /users/{id}/blogs before retrying")));
         }
@@ -115,7 +115,7 @@ public class BlogResource {
     @Path("/{id}")
     public Response get(@PathParam("id") long id) {
         BlogView blog = Blog.findPublished(id).map(BlogView::of)
-                .orElseThrow(() -> ProblemException.notFound("No blog with id " + id + "."));
+                .orElseThrow(() -> BlogProblems.notFound("No blog with id " + id + "."));
         return Response.ok(blog).tag(blog.entityTag()).build();
     }
 

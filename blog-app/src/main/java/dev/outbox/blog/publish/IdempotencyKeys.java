@@ -1,7 +1,7 @@
 package dev.outbox.blog.publish;
 
-import dev.outbox.blog.problem.Problem.FieldError;
-import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.problem.BlogProblems;
+import dev.outbox.blog.problem.FieldError;
 import dev.outbox.blog.problem.ProblemType;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.config.ConfigMapping;
@@ -46,7 +46,7 @@ public class IdempotencyKeys {
 
     public static void requireWellFormed(String key) {
         if (!KEY.matcher(key).matches()) {
-            throw ProblemException.invalid(List.of(new FieldError("Idempotency-Key",
+            throw BlogProblems.invalid(List.of(new FieldError("Idempotency-Key",
                     "must be 1 to 255 visible ASCII characters")));
         }
     }
@@ -74,7 +74,7 @@ public class IdempotencyKeys {
                 .setParameter(2, key)
                 .getSingleResult();
         if (!Arrays.equals((byte[]) earlier[0], requestFingerprint)) {
-            throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED, 422,
+            throw ProblemType.IDEMPOTENCY_KEY_REUSED.exception(422,
                     "This Idempotency-Key was used for a request with a different body; use a new key.");
         }
         return Optional.of(((Number) earlier[1]).longValue());

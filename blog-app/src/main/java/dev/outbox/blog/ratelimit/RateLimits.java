@@ -2,9 +2,8 @@ package dev.outbox.blog.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.outbox.blog.problem.Problem;
-import dev.outbox.blog.problem.ProblemException;
 import dev.outbox.blog.problem.ProblemType;
+import dev.outbox.service.problem.ProblemException;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -188,7 +187,7 @@ public class RateLimits {
         private static ProblemException refused(String detail, long nanosToWait) {
             long seconds = Math.max(1, (nanosToWait + 999_999_999L) / 1_000_000_000L);
             return new ProblemException(
-                    Problem.of(ProblemType.RATE_LIMITED, 429, detail + " Retry after the delay given."),
+                    ProblemType.RATE_LIMITED.problem(429, detail + " Retry after the delay given."),
                     Map.of(HttpHeaders.RETRY_AFTER, Long.toString(seconds)));
         }
 

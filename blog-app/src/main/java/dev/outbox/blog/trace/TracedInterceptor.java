@@ -1,6 +1,6 @@
 package dev.outbox.blog.trace;
 
-import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.service.problem.ProblemException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;

@@ -1,7 +1,7 @@
 package dev.outbox.blog.user;
 
 import dev.outbox.blog.input.PlainText;
-import dev.outbox.blog.problem.Problem.FieldError;
+import dev.outbox.blog.problem.FieldError;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.outbox.blog.user;
 
 import dev.outbox.blog.auth.ApiTokens;
-import dev.outbox.blog.problem.Problem.FieldError;
-import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.problem.BlogProblems;
+import dev.outbox.blog.problem.FieldError;
 import dev.outbox.blog.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,10 +23,10 @@ public class UserRegistration {
     public RegisteredUser register(NewUser request) {
         List<FieldError> violations = request.violations();
         if (!violations.isEmpty()) {
-            throw ProblemException.invalid(violations);
+            throw BlogProblems.invalid(violations);
         }
         if (User.handleTaken(request.handle())) {
-            throw new ProblemException(ProblemType.CONFLICT, 409,
+            throw ProblemType.CONFLICT.exception(409,
                     "The handle '" + request.handle() + "' is taken.");
         }
         User user = new User();

@@ -1,7 +1,7 @@
 package dev.outbox.blog.user;
 
-import dev.outbox.blog.problem.Problem.FieldError;
-import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.blog.problem.BlogProblems;
+import dev.outbox.blog.problem.FieldError;
 import dev.outbox.blog.ratelimit.RateLimited;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -42,7 +42,7 @@ public class UserResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response register(NewUser request, UriInfo uri) {
         if (request == null) {
-            throw ProblemException.invalid(List.of(
+            throw BlogProblems.invalid(List.of(
                     new FieldError("$", "a JSON object with handle and display_name is required")));
         }
         RegisteredUser user = registration.register(request);
@@ -63,7 +63,7 @@ public class UserResource {
     public UserView get(@PathParam("id") long id) {
         User user = User.findById(id);
         if (user == null) {
-            throw ProblemException.notFound("No user with id " + id + ".");
+            throw BlogProblems.notFound("No user with id " + id + ".");
         }
         return UserView.of(user);
     }

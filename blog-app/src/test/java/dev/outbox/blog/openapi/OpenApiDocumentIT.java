@@ -2,8 +2,8 @@ package dev.outbox.blog.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.outbox.blog.problem.Problem;
 import dev.outbox.blog.problem.ProblemType;
+import dev.outbox.service.problem.Problem;
 import dev.outbox.testsupport.quarkus.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

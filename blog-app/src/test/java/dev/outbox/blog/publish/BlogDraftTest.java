@@ -1,6 +1,6 @@
 package dev.outbox.blog.publish;
 
-import dev.outbox.blog.problem.Problem.FieldError;
+import dev.outbox.blog.problem.FieldError;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

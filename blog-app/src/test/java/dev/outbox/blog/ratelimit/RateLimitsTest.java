@@ -1,6 +1,6 @@
 package dev.outbox.blog.ratelimit;
 
-import dev.outbox.blog.problem.ProblemException;
+import dev.outbox.service.problem.ProblemException;
 import io.github.bucket4j.TimeMeter;
 import org.junit.jupiter.api.Test;
 

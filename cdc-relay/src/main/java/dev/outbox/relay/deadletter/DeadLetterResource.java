@@ -4,6 +4,9 @@ import dev.outbox.consumer.deadletter.DeadLetter;
 import dev.outbox.consumer.deadletter.DeadLetterSelection;
 import dev.outbox.consumer.deadletter.DeadLetterTopic;
 import dev.outbox.relay.engine.RelayConfig;
+import dev.outbox.service.operator.OperatorToken;
+import dev.outbox.service.problem.Problem;
+import dev.outbox.service.problem.ProblemException;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -14,8 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import org.apache.kafka.common.KafkaException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -26,7 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -46,6 +46,11 @@ public class DeadLetterResource {
 
     private static final String GROUP = "The consumer group whose dead letters these are, e.g. analytics";
     private static final String EVENT_ID = "Only these event ids (UUIDs; repeat the parameter or separate by commas)";
+    private static final String INVALID_REQUEST = "/problems/invalid-request";
+    private static final String UNKNOWN_GROUP = "/problems/unknown-group";
+    private static final String NO_DEAD_LETTER_MATCHED = "/problems/no-dead-letter-matched";
+    private static final String ALREADY_REPLAYED = "/problems/already-replayed";
+    private static final String KAFKA_UNAVAILABLE = "/problems/kafka-unavailable";
     private static final String SINCE = "Only those dead-lettered at or after this: an instant (2026-12-02T05:00:00Z) "
             + "or an age (90s, 30m, 2h, 1d)";
 
@@ -152,11 +157,6 @@ public class DeadLetterResource {
                 outcome.alreadyReplayed().stream().map(DeadLetterView::of).toList());
     }
 
-    @ServerExceptionMapper
-    Response problem(ProblemException e, UriInfo uri) {
-        return e.problem().toResponse(uri.getPath(), e.headers());
-    }
-
     private static DeadLetterSelection selection(String group, List<String> eventIds, String since) {
         try {
             return DeadLetterSelection.parse(group, eventIds, since, Instant.now());
@@ -175,12 +175,10 @@ public class DeadLetterResource {
             return call.run();
         } catch (DeadLetterTopic.Refused e) {
             throw switch (e.reason()) {
-                case UNKNOWN_GROUP -> new ProblemException(Problem.UNKNOWN_GROUP, "No such consumer group", 404,
+                case UNKNOWN_GROUP -> problem(UNKNOWN_GROUP, "No such consumer group", 404, e.getMessage());
+                case NOTHING_MATCHED -> problem(NO_DEAD_LETTER_MATCHED, "No dead letter matched", 404,
                         e.getMessage());
-                case NOTHING_MATCHED -> new ProblemException(Problem.NO_DEAD_LETTER_MATCHED,
-                        "No dead letter matched", 404, e.getMessage());
-                case ALREADY_REPLAYED -> new ProblemException(Problem.ALREADY_REPLAYED, "Replayed before", 409,
-                        e.getMessage());
+                case ALREADY_REPLAYED -> problem(ALREADY_REPLAYED, "Replayed before", 409, e.getMessage());
             };
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -191,11 +189,15 @@ public class DeadLetterResource {
     }
 
     private static ProblemException invalid(String detail) {
-        return new ProblemException(Problem.INVALID_REQUEST, "Invalid request", 400, detail);
+        return problem(INVALID_REQUEST, "Invalid request", 400, detail);
     }
 
     private ProblemException unavailable(String detail) {
-        return new ProblemException(Problem.KAFKA_UNAVAILABLE, "Kafka did not answer", 503, "Reading or writing "
-                + topic.topic() + " failed: " + detail);
+        return problem(KAFKA_UNAVAILABLE, "Kafka did not answer", 503, "Reading or writing " + topic.topic()
+                + " failed: " + detail);
+    }
+
+    private static ProblemException problem(String type, String title, int status, String detail) {
+        return new ProblemException(Problem.of(type, title, status, detail));
     }
 }

@@ -1,12 +1,12 @@
 package dev.outbox.search.query;
 
 import dev.outbox.search.index.IndexUnavailableException;
-import dev.outbox.search.problem.Problem;
+import dev.outbox.search.problem.ProblemTypes;
+import dev.outbox.service.problem.Problem;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,7 +19,7 @@ public class IndexUnavailableMapper {
 
     @ServerExceptionMapper
     public Response unavailable(IndexUnavailableException e, UriInfo uri) {
-        return new Problem(Problem.INDEX_UNAVAILABLE, "The search index is unavailable", 503, e.getMessage(), null,
-                List.of()).toResponse(uri.getPath(), Map.of("Retry-After", RETRY_AFTER_SECONDS));
+        return Problem.of(ProblemTypes.INDEX_UNAVAILABLE, "The search index is unavailable", 503, e.getMessage())
+                .toResponse(uri.getPath(), Map.of("Retry-After", RETRY_AFTER_SECONDS));
     }
 }

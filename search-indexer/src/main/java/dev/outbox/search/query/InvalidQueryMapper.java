@@ -1,7 +1,9 @@
 package dev.outbox.search.query;
 
 import dev.outbox.search.index.InvalidQueryException;
-import dev.outbox.search.problem.Problem;
+import dev.outbox.search.problem.ParameterError;
+import dev.outbox.search.problem.ProblemTypes;
+import dev.outbox.service.problem.Problem;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -13,7 +15,7 @@ public class InvalidQueryMapper {
 
     @ServerExceptionMapper
     public Response invalidQuery(InvalidQueryException e, UriInfo uri) {
-        return new Problem(Problem.INVALID_QUERY, "The search request is not valid", 400, e.getMessage(), null,
-                List.of(new Problem.ParameterError("q", e.getMessage()))).toResponse(uri.getPath());
+        return Problem.of(ProblemTypes.INVALID_QUERY, "The search request is not valid", 400, e.getMessage())
+                .withErrors(List.of(new ParameterError("q", e.getMessage()))).toResponse(uri.getPath());
     }
 }

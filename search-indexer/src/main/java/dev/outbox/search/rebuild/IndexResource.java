@@ -1,8 +1,10 @@
 package dev.outbox.search.rebuild;
 
 import dev.outbox.search.index.LiveIndex;
-import dev.outbox.search.problem.Problem;
-import dev.outbox.search.problem.ProblemException;
+import dev.outbox.search.problem.ProblemTypes;
+import dev.outbox.service.operator.OperatorToken;
+import dev.outbox.service.problem.Problem;
+import dev.outbox.service.problem.ProblemException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -17,7 +19,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -71,8 +72,8 @@ public class IndexResource {
         try {
             rebuild.start(allowPartial);
         } catch (IndexRebuild.RefusedException e) {
-            throw new ProblemException(new Problem(Problem.REBUILD_REFUSED, "The rebuild was not started", 409,
-                    e.getMessage(), null, List.of()));
+            throw new ProblemException(Problem.of(ProblemTypes.REBUILD_REFUSED, "The rebuild was not started", 409,
+                    e.getMessage()));
         }
         return Response.accepted(rebuild.status())
                 .location(uri.getBaseUriBuilder().path("index/rebuild").build())

@@ -1,6 +1,6 @@
 package dev.outbox.blog.problem;
 
-import dev.outbox.blog.problem.Problem.FieldError;
+import dev.outbox.service.problem.Problem;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -8,14 +8,14 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ProblemExceptionTest {
+class BlogProblemsTest {
 
     @Test
     void listsTheFirstTwentyFieldErrorsAndCountsThemAll() {
         List<FieldError> errors = IntStream.range(0, 250_000).mapToObj(i -> new FieldError("tags[" + i + "]", "bad"))
                 .toList();
 
-        Problem problem = ProblemException.invalid(errors).problem();
+        Problem problem = BlogProblems.invalid(errors).problem();
 
         assertThat(problem.errors()).hasSize(20).first().isEqualTo(new FieldError("tags[0]", "bad"));
         assertThat(problem.detail()).isEqualTo("250000 fields are invalid; the first 20 are listed");
@@ -23,7 +23,7 @@ class ProblemExceptionTest {
 
     @Test
     void aSingleErrorIsItsOwnDetail() {
-        Problem problem = ProblemException.invalid(List.of(new FieldError("title", "is required"))).problem();
+        Problem problem = BlogProblems.invalid(List.of(new FieldError("title", "is required"))).problem();
 
         assertThat(problem.detail()).isEqualTo("is required");
         assertThat(problem.errors()).hasSize(1);

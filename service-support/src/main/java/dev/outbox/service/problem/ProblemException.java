@@ -1,8 +1,11 @@
-package dev.outbox.search.problem;
+package dev.outbox.service.problem;
 
 import java.util.Map;
 
-/** Thrown anywhere in a request to answer with a problem, and any headers it needs (WWW-Authenticate). */
+/**
+ * Thrown anywhere in a request to answer with a problem, and any headers it needs (WWW-Authenticate, Retry-After);
+ * rolls back the surrounding transaction.
+ */
 public class ProblemException extends RuntimeException {
 
     private final transient Problem problem;
