@@ -73,8 +73,17 @@ class MembersRideOutFaultsIT {
         // Retries (of batches, and of opening the index at start) no further apart than this: the run ends sooner.
         settings.put("search.max-retry-backoff", "2s");
         settings.put("search.operator.token", OPERATOR_TOKEN);
-        OpenSearchServer node = SharedInfrastructure.openSearch();
         List<QuarkusAppProcess> members = new ArrayList<>();
+        try {
+            runUnderFaultsAndCheckTheIndex(settings, members);
+        } finally {
+            members.forEach(QuarkusAppProcess::close);
+        }
+    }
+
+    private void runUnderFaultsAndCheckTheIndex(Map<String, String> settings, List<QuarkusAppProcess> members)
+            throws Exception {
+        OpenSearchServer node = SharedInfrastructure.openSearch();
         CompletableFuture<Void> outage = CompletableFuture.completedFuture(null);
         QuarkusAppProcess killed;
         try (BlogEvents events = new BlogEvents(TOPIC)) {
@@ -121,59 +130,59 @@ class MembersRideOutFaultsIT {
                 node.start();
             }
         }
-        try {
-            assertThat(members.stream().filter(member -> !member.isAlive()).map(QuarkusAppProcess::logFile))
-                    .as("exited: only the killed member").containsExactly(killed.logFile());
-            List<QuarkusAppProcess> alive = members.stream().filter(QuarkusAppProcess::isAlive).toList();
-            // A member commits a batch's offsets only once its bulk request is refreshed: committed up to the end of
-            // the topic, every event is searchable.
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    SharedInfrastructure.kafka().bootstrapServers()))) {
-                await("the group committed the whole topic").atMost(DEADLINE).pollInterval(Duration.ofMillis(500))
-                        .until(() -> {
-                            alive.forEach(QuarkusAppProcess::assertAlive);
-                            return committedToTheEnd(admin);
-                        });
-            }
-            for (QuarkusAppProcess member : alive) {
-                assertThat(JsonPath.from(member.body("/index")).getLong("documents")).isEqualTo(live.size());
-            }
-            QuarkusAppProcess asked = alive.get(0);
-            for (List<Blog> blogs : inGroups(List.copyOf(live.values()))) {
-                Map<Long, Long> expected = new HashMap<>();
-                blogs.forEach(blog -> expected.put(blog.id(), blog.version()));
-                String words = String.join(" OR ", blogs.stream().map(Blog::body).toList());
-                JsonPath found = search(asked, words);
-                List<Long> ids = found.getList("results.blog_id", Long.class);
-                List<Long> versions = found.getList("results.version", Long.class);
-                Map<Long, Long> indexed = new HashMap<>();
-                for (int i = 0; i < ids.size(); i++) {
-                    indexed.put(ids.get(i), versions.get(i));
-                }
-                assertThat(indexed).as("blog → version found by their newest words: " + words).isEqualTo(expected);
-            }
-            for (List<String> words : inGroups(goneWords)) {
-                assertThat(search(asked, String.join(" OR ", words)).getLong("total_hits"))
-                        .as("replaced or deleted words: " + words).isZero();
-            }
-            for (QuarkusAppProcess member : members) {
-                assertThat(member.log()).as(member.logFile() + " took partitions").contains("Partitions assigned: [");
-            }
-
-            // One rebuild at a time across the group: the claim is taken before the 202, and the replay of the whole
-            // topic outlasts the second request by far.
-            QuarkusAppProcess other = alive.get(1);
-            assertThat(postRebuild(asked).statusCode()).isEqualTo(202);
-            HttpResponse<String> refused = postRebuild(other);
-            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
-            assertThat(JsonPath.from(refused.body()).getString("type")).isEqualTo("/problems/rebuild-refused");
-            awaitRebuildDone(asked);
-            assertThat(postRebuild(other).statusCode()).as("once the first finished").isEqualTo(202);
-            awaitRebuildDone(other);
-            assertThat(JsonPath.from(asked.body("/index")).getLong("documents")).isEqualTo(live.size());
-        } finally {
-            members.forEach(QuarkusAppProcess::close);
+        assertThat(members.stream().filter(member -> !member.isAlive()).map(QuarkusAppProcess::logFile))
+                .as("exited: only the killed member").containsExactly(killed.logFile());
+        List<QuarkusAppProcess> alive = members.stream().filter(QuarkusAppProcess::isAlive).toList();
+        // A member commits a batch's offsets only once its bulk request is refreshed: committed up to the end of
+        // the topic, every event is searchable.
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedInfrastructure.kafka().bootstrapServers()))) {
+            await("the group committed the whole topic").atMost(DEADLINE).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        alive.forEach(QuarkusAppProcess::assertAlive);
+                        return committedToTheEnd(admin);
+                    });
         }
+        for (QuarkusAppProcess member : alive) {
+            // A member left without partitions may not have reopened the index yet: it retries on its own schedule,
+            // up to search.max-retry-backoff after the node came back, and answers 503 until then.
+            await("the index open on " + member.logFile()).atMost(DEADLINE)
+                    .until(() -> member.status("/index"), status -> status == 200);
+            assertThat(JsonPath.from(member.body("/index")).getLong("documents")).isEqualTo(live.size());
+        }
+        QuarkusAppProcess asked = alive.get(0);
+        for (List<Blog> blogs : inGroups(List.copyOf(live.values()))) {
+            Map<Long, Long> expected = new HashMap<>();
+            blogs.forEach(blog -> expected.put(blog.id(), blog.version()));
+            String words = String.join(" OR ", blogs.stream().map(Blog::body).toList());
+            JsonPath found = search(asked, words);
+            List<Long> ids = found.getList("results.blog_id", Long.class);
+            List<Long> versions = found.getList("results.version", Long.class);
+            Map<Long, Long> indexed = new HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                indexed.put(ids.get(i), versions.get(i));
+            }
+            assertThat(indexed).as("blog → version found by their newest words: " + words).isEqualTo(expected);
+        }
+        for (List<String> words : inGroups(goneWords)) {
+            assertThat(search(asked, String.join(" OR ", words)).getLong("total_hits"))
+                    .as("replaced or deleted words: " + words).isZero();
+        }
+        for (QuarkusAppProcess member : members) {
+            assertThat(member.log()).as(member.logFile() + " took partitions").contains("Partitions assigned: [");
+        }
+
+        // One rebuild at a time across the group: the claim is taken before the 202, and the replay of the whole
+        // topic outlasts the second request by far.
+        QuarkusAppProcess other = alive.get(1);
+        assertThat(postRebuild(asked).statusCode()).isEqualTo(202);
+        HttpResponse<String> refused = postRebuild(other);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(JsonPath.from(refused.body()).getString("type")).isEqualTo("/problems/rebuild-refused");
+        awaitRebuildDone(asked);
+        assertThat(postRebuild(other).statusCode()).as("once the first finished").isEqualTo(202);
+        awaitRebuildDone(other);
+        assertThat(JsonPath.from(asked.body("/index")).getLong("documents")).isEqualTo(live.size());
     }
 
     /** As many words per query as the query guard allows: 200 characters ("w…" OR ...), 32 terms (two per word). */
