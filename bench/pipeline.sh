@@ -3,7 +3,10 @@
 # (see docs/benchmarks.md, "End-to-end pipeline (issue 8)").
 # Usage: bench/pipeline.sh [--rates=200,1000,max] [--closed-loop-warmup=30] [--warmup=10] [--duration=30]
 #                          [--clients=32] [--max-clients=16] [--authors=50] [--catch-up-events=200000]
-#                          [--catch-up-clients=16] [--probe-poll-ms=5] [--idle-wait=180] [--quick]
+#                          [--catch-up-clients=16] [--probe-poll-ms=5] [--idle-wait=180]
+#                          [--search=lucene|opensearch|lucene,opensearch] [--quick]
+# --search lists the search backends, one pipeline each, one after the other, compared in the report; opensearch runs
+# an embedded node and two search-indexer members, as ./run-local --search=opensearch does.
 # --quick is a smoke run of a few minutes (rates 50,200, 2 s + 5 s each, 5,000 catch-up events).
 # BENCH_SKIP_BUILD=1 reuses the last build.
 set -euo pipefail

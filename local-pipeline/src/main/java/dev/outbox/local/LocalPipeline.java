@@ -48,6 +48,7 @@ public final class LocalPipeline {
     static final String READY_LINE = "Outbox is running";
     static final String INFRA_READY_LINE = "Outbox's infrastructure is running";
     public static final int PARTITIONS = 3;
+    private static final String OPENSEARCH_GROUP = "search-opensearch";
     private static final Duration READY_DEADLINE = Duration.ofMinutes(3);
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
     private static final int MAX_RESTARTS = 5;
@@ -181,6 +182,11 @@ public final class LocalPipeline {
         }
         held.remove(module);
         return relaunch(module);
+    }
+
+    /** The services running or held, in the order they started: search-indexer-2 too on OpenSearch. */
+    public synchronized List<String> serviceNames() {
+        return List.copyOf(running.keySet());
     }
 
     /** The current process of a service, e.g. to read its resident memory. */
@@ -350,8 +356,17 @@ public final class LocalPipeline {
     }
 
     /**
+     * The search members' consumer group: search-indexer's default {@code search} on Lucene,
+     * {@code search-opensearch} on OpenSearch (why: {@link #searchIndexers}).
+     */
+    public String searchGroup() {
+        return settings.search() == LocalSettings.Search.OPENSEARCH ? OPENSEARCH_GROUP : "search";
+    }
+
+    /**
      * One member on a Lucene index of its own (an index is per process), or, with {@code --search=opensearch}, two
-     * members of group {@code search} sharing the partitions and the OpenSearch node, each with its own instance id.
+     * members of group {@code search-opensearch} sharing the partitions and the OpenSearch node, each with its own
+     * instance id.
      */
     private List<Service> searchIndexers(String bootstrap) {
         Map<String, String> common = Map.of("kafka.bootstrap.servers", bootstrap, "search.operator.token", operatorToken);
@@ -363,7 +378,7 @@ public final class LocalPipeline {
         // A group of its own: group "search"'s offsets are where a Lucene index of an earlier run stopped, and an
         // OpenSearch index keeps none, so it would start there and miss every blog before.
         Map<String, String> shared = with(common, Map.of("search.backend", "opensearch",
-                "search.opensearch.url", openSearch.url(), "search.group-id", "search-opensearch"));
+                "search.opensearch.url", openSearch.url(), "search.group-id", OPENSEARCH_GROUP));
         return List.of(
                 new Service("search-indexer", "search-indexer", settings.searchPort(),
                         with(shared, Map.of("search.instance-id", "search-1"))),

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.IntStream;
 
 /**
  * The end-to-end benchmark: the whole pipeline as {@code ./run-local} starts it (LocalPipeline: embedded Postgres and
@@ -28,59 +27,76 @@ import java.util.stream.IntStream;
  */
 public final class PipelineBenchmark {
 
-    static final List<String> SERVICES = List.of("blog-app", "cdc-relay", "analytics-consumer", "search-indexer");
-    /** The services' default consumer groups, which LocalPipeline keeps. */
-    private static final List<String> GROUPS = List.of("analytics", "search");
-    private static final CpuSplit CPU = new CpuSplit("bench", List.of(
-            CpuSplit.Part.argument("blog-app", "blog-app/target/quarkus-app"),
-            CpuSplit.Part.argument("relay", "cdc-relay/target/quarkus-app"),
-            CpuSplit.Part.argument("analytics", "analytics-consumer/target/quarkus-app"),
-            CpuSplit.Part.argument("search", "search-indexer/target/quarkus-app"),
-            CpuSplit.Part.executable("postgres", "/postgres"),
-            // The broker is the one other JVM: its arguments (a long classpath) are not reliably readable from here.
-            CpuSplit.Part.executable("kafka", "/java")), "rest");
     /** Generous: at the max rate a probe may wait behind a backlog. */
     private static final Duration PROBE_DEADLINE = Duration.ofMinutes(5);
     private static final Duration SETTLE_DEADLINE = Duration.ofMinutes(10);
     private static final Duration LAG_POLL = Duration.ofMillis(100);
 
-    /** Everything one run measured, in the order it ran. */
-    record Results(LoadResult sustained, FreshnessPhase.Result idle, List<FreshnessPhase.Result> rates,
+    /** Everything one pipeline measured, in the order it ran; {@code services} as LocalPipeline named them. */
+    record Results(LocalSettings.Search search, List<String> services, LoadResult sustained,
+                   FreshnessPhase.Result idle, List<FreshnessPhase.Result> rates,
                    List<ResidentMemory.Usage> highestRateMemory, CatchUp.Result catchUp) {
     }
 
     private final PipelineSettings settings;
     private final LocalPipeline pipeline;
+    private final LocalSettings.Search search;
     private final String bootstrapServers;
     private final Api api;
+    private final CpuSplit cpu;
 
     private PipelineBenchmark(PipelineSettings settings, LocalPipeline pipeline, LocalSettings local) {
         this.settings = settings;
         this.pipeline = pipeline;
+        this.search = local.search();
         this.bootstrapServers = "127.0.0.1:" + local.kafkaPort();
         this.api = new Api("http://127.0.0.1:" + local.blogPort(), "http://127.0.0.1:" + local.searchPort());
+        List<CpuSplit.Part> parts = new ArrayList<>(List.of(
+                CpuSplit.Part.argument("blog-app", "blog-app/target/quarkus-app"),
+                CpuSplit.Part.argument("relay", "cdc-relay/target/quarkus-app"),
+                CpuSplit.Part.argument("analytics", "analytics-consumer/target/quarkus-app"),
+                // Both members on OpenSearch.
+                CpuSplit.Part.argument("search", "search-indexer/target/quarkus-app"),
+                CpuSplit.Part.executable("postgres", "/postgres")));
+        if (search == LocalSettings.Search.OPENSEARCH) {
+            parts.add(CpuSplit.Part.among("opensearch", pipeline.partProcesses("opensearch")));
+        }
+        // The broker is the one other JVM: its arguments (a long classpath) are not reliably readable from here.
+        parts.add(CpuSplit.Part.executable("kafka", "/java"));
+        this.cpu = new CpuSplit("bench", parts, "rest");
     }
 
     public static void main(String[] args) throws Exception {
         PipelineSettings settings = PipelineSettings.parse(args);
-        List<Integer> ports = IntStream.generate(LoopbackPorts::pick).distinct().limit(7).boxed().toList();
+        List<Results> runs = new ArrayList<>();
+        for (LocalSettings.Search search : settings.searches()) {
+            runs.add(runOn(settings, search));
+        }
+        new PipelineReport(System.out).print(settings, runs);
+    }
+
+    /** One pipeline with search on {@code search}, started for this run alone and stopped after it. */
+    private static Results runOn(PipelineSettings settings, LocalSettings.Search search) throws Exception {
+        String name = search.name().toLowerCase(Locale.ROOT);
+        System.out.printf("# search on %s: starting the pipeline ...%n", name);
+        // Eight different ports: separate picks may return the same one twice.
+        List<Integer> ports = LoopbackPorts.pick(8);
         LocalSettings local = LocalSettings.parse(new String[] {
                 "--repository=" + Path.of("").toAbsolutePath(),
-                "--data=" + WorkDirectory.newInstanceDirectory("pipeline").resolve("data"),
+                "--data=" + WorkDirectory.newInstanceDirectory("pipeline-" + name).resolve("data"),
                 "--postgres-port=" + ports.get(0), "--kafka-port=" + ports.get(1),
                 "--kafka-controller-port=" + ports.get(2), "--blog-port=" + ports.get(3),
-                "--relay-port=" + ports.get(4), "--analytics-port=" + ports.get(5), "--search-port=" + ports.get(6)});
+                "--relay-port=" + ports.get(4), "--analytics-port=" + ports.get(5), "--search-port=" + ports.get(6),
+                "--search=" + name, "--opensearch-port=" + ports.get(7)});
         LocalPipeline pipeline = new LocalPipeline(local, System.out);
         // Ctrl-C stops the pipeline too; stop() does its work once.
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::stop, "pipeline-stop"));
-        Results results;
         try {
             pipeline.start();
-            results = new PipelineBenchmark(settings, pipeline, local).run();
+            return new PipelineBenchmark(settings, pipeline, local).run();
         } finally {
             pipeline.stop();
         }
-        new PipelineReport(System.out).print(settings, results);
     }
 
     private Results run() throws Exception {
@@ -88,11 +104,12 @@ public final class PipelineBenchmark {
         PublishLoad background = new PublishLoad(api, signUp("bench", settings.authors()), drafts);
         Api.Author probeAuthor = api.signUp("bench_probe");
         FreshnessProbe probe = new FreshnessProbe(api, probeAuthor, settings.probePoll(), PROBE_DEADLINE);
+        List<String> services = pipeline.serviceNames();
         try (GroupLag lag = new GroupLag(bootstrapServers, LocalPipeline.TOPIC, LocalPipeline.PARTITIONS)) {
             System.out.printf(Locale.ROOT, "# closed loop, %d clients: what the API sustains, after every JVM's "
                     + "warm-up ...%n", settings.maxClients());
             LoadResult sustained = new ClosedLoop(settings.maxClients(), settings.closedLoopWarmUp(),
-                    settings.measured(), CPU).run("POST /blogs, closed loop", background::client);
+                    settings.measured(), cpu).run("POST /blogs, closed loop", background::client);
             settle(probe, lag);
 
             FreshnessPhase.Result idle;
@@ -100,7 +117,7 @@ public final class PipelineBenchmark {
             List<ResidentMemory.Usage> highestRateMemory = List.of();
             try (ProbeTap tap = new ProbeTap(bootstrapServers, LocalPipeline.TOPIC, LocalPipeline.PARTITIONS,
                     probeAuthor.id())) {
-                FreshnessPhase phase = new FreshnessPhase(probe, tap, CPU);
+                FreshnessPhase phase = new FreshnessPhase(probe, tap, cpu);
                 System.out.println("# idle baseline: probes only ...");
                 idle = phase.idle(settings.measured(), CpuSplit.awaitIdle(settings.idleWait()));
                 List<Integer> targets = new ArrayList<>(settings.rates());
@@ -115,7 +132,7 @@ public final class PipelineBenchmark {
                     System.out.printf(Locale.ROOT, "# %s: %d s warm-up, %d s measured ...%n", name,
                             settings.warmUp().toSeconds(), settings.measured().toSeconds());
                     double busyBefore = CpuSplit.awaitIdle(settings.idleWait());
-                    ResidentMemory memory = highest ? ResidentMemory.sample(pipeline, SERVICES) : null;
+                    ResidentMemory memory = highest ? ResidentMemory.sample(pipeline, services) : null;
                     rates.add(phase.atRate(name, rate, background, settings.warmUp(), settings.measured(),
                             settings.clients(), busyBefore));
                     if (memory != null) {
@@ -126,9 +143,9 @@ public final class PipelineBenchmark {
             }
 
             PublishLoad backlog = new PublishLoad(api, signUp("backlog", settings.authors()), drafts);
-            CatchUp.Result catchUp = new CatchUp(pipeline, api, lag, CPU).run(backlog, settings.catchUpEvents(),
-                    settings.catchUpClients(), SERVICES, CpuSplit.awaitIdle(settings.idleWait()));
-            return new Results(sustained, idle, rates, highestRateMemory, catchUp);
+            CatchUp.Result catchUp = new CatchUp(pipeline, api, lag, cpu).run(backlog, settings.catchUpEvents(),
+                    settings.catchUpClients(), services, CpuSplit.awaitIdle(settings.idleWait()));
+            return new Results(search, services, sustained, idle, rates, highestRateMemory, catchUp);
         }
     }
 
@@ -148,7 +165,7 @@ public final class PipelineBenchmark {
     private void settle(FreshnessProbe probe, GroupLag lag) throws Exception {
         probe.publishAndWatch();
         long until = System.nanoTime() + SETTLE_DEADLINE.toNanos();
-        for (String group : GROUPS) {
+        for (String group : List.of("analytics", pipeline.searchGroup())) {
             while (lag.position(group).lag() > 0) {
                 if (System.nanoTime() > until) {
                     throw new IllegalStateException("Consumer group " + group + " still lags " + SETTLE_DEADLINE

@@ -24,22 +24,65 @@ final class PipelineReport {
         this.out = out;
     }
 
-    void print(PipelineSettings settings, PipelineBenchmark.Results results) {
+    void print(PipelineSettings settings, List<PipelineBenchmark.Results> runs) {
         out.println();
         out.println("```");
         Machine.printHeader(out, "default flags for the bench; each service with -Xmx256m (LocalPipeline)");
         out.println("Pipeline: LocalPipeline: embedded PostgreSQL (fsync on), one KRaft broker, topic "
                 + LocalPipeline.TOPIC + " with " + LocalPipeline.PARTITIONS + " partitions; blog-app, cdc-relay, "
-                + "analytics-consumer and search-indexer from their packaged jars with their default settings");
+                + "analytics-consumer and search-indexer from their packaged jars with their default settings; "
+                + "search on opensearch: an embedded node and two search-indexer members sharing group "
+                + "search-opensearch");
         out.println("Settings: " + settings.describe());
         out.println("```");
         out.println();
-        sustained(results.sustained());
-        freshness(settings, results.idle(), results.rates());
-        catchUp(results.catchUp());
-        memory(results.rates().get(results.rates().size() - 1).name(), results.highestRateMemory(),
-                results.catchUp().memory());
-        cpu(results);
+        for (PipelineBenchmark.Results results : runs) {
+            out.printf("#### Search on %s (%s)%n%n", results.search().name().toLowerCase(Locale.ROOT),
+                    String.join(", ", results.services()));
+            sustained(results.sustained());
+            freshness(settings, results.idle(), results.rates());
+            catchUp(results.catchUp());
+            memory(results.rates().get(results.rates().size() - 1).name(), results.highestRateMemory(),
+                    results.catchUp().memory());
+            cpu(results);
+        }
+        if (runs.size() > 1) {
+            backends(runs);
+        }
+    }
+
+    /** Each later backend's freshness and catch-up against the first's, phase by phase. */
+    private void backends(List<PipelineBenchmark.Results> runs) {
+        PipelineBenchmark.Results first = runs.get(0);
+        String firstName = first.search().name().toLowerCase(Locale.ROOT);
+        out.printf("#### The backends side by side (÷ %s in the same run)%n%n", firstName);
+        out.println("| search on | phase | achieved/s | commit → counted p50 / p99 ms | commit → searchable p50 / p99 ms "
+                + "| searchable p50 / p99 ÷ " + firstName + " |");
+        out.println("|---|---|---:|---|---|---|");
+        for (PipelineBenchmark.Results run : runs) {
+            List<FreshnessPhase.Result> phases = new ArrayList<>(List.of(run.idle()));
+            phases.addAll(run.rates());
+            List<FreshnessPhase.Result> firstPhases = new ArrayList<>(List.of(first.idle()));
+            firstPhases.addAll(first.rates());
+            for (int i = 0; i < phases.size(); i++) {
+                FreshnessPhase.Result phase = phases.get(i);
+                out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n",
+                        run.search().name().toLowerCase(Locale.ROOT), phase.name(),
+                        phase.load() == null ? "0" : String.format(Locale.ROOT, "%.0f", phase.load().perSecond()),
+                        percentiles(phase.countedMicros()), percentiles(phase.searchableMicros()),
+                        i < firstPhases.size() ? ratios(phase.searchableMicros(),
+                                firstPhases.get(i).searchableMicros()) : "n/a");
+            }
+        }
+        out.println();
+        out.println("| search on | catch-up of | to counted s | to searchable s | searchable ÷ " + firstName + " |");
+        out.println("|---|---:|---:|---:|---:|");
+        for (PipelineBenchmark.Results run : runs) {
+            out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.2f |%n", run.search().name().toLowerCase(Locale.ROOT),
+                    run.catchUp().events(), run.catchUp().countedSeconds(), run.catchUp().searchableSeconds(),
+                    run.catchUp().searchableSeconds() / first.catchUp().searchableSeconds());
+        }
+        out.println();
     }
 
     private void sustained(LoadResult sustained) {
@@ -90,7 +133,7 @@ final class PipelineReport {
         out.printf(Locale.ROOT, "| catch-up of %d blogs | seconds | events/s | ÷ publish rate |%n", catchUp.events());
         out.println("|---|---:|---:|---:|");
         out.printf(Locale.ROOT, "| published through the API while %s were stopped | %.1f | %.0f | 1.00 |%n",
-                String.join(", ", CatchUp.DOWNSTREAM), catchUp.events() / publishRate, publishRate);
+                String.join(", ", catchUp.downstream()), catchUp.events() / publishRate, publishRate);
         drained("(a) every event on Kafka (end offsets), after the restart", catchUp.events(),
                 catchUp.onKafkaSeconds(), publishRate);
         drained("(b) every author's total_blogs exact", catchUp.events(), catchUp.countedSeconds(), publishRate);
@@ -152,6 +195,11 @@ final class PipelineReport {
     private static String spread(Histogram micros) {
         return micros.getTotalCount() == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f / %.0f / %.0f",
                 millis(micros, 50), millis(micros, 99), micros.getMaxValue() / 1000.0);
+    }
+
+    private static String percentiles(Histogram micros) {
+        return micros.getTotalCount() == 0 ? "n/a"
+                : String.format(Locale.ROOT, "%.0f / %.0f", millis(micros, 50), millis(micros, 99));
     }
 
     private static String ratios(Histogram micros, Histogram idleMicros) {

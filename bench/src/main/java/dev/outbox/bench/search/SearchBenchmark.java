@@ -202,8 +202,11 @@ public final class SearchBenchmark {
         List<QuarkusAppProcess> members = new ArrayList<>();
         try {
             for (int member = 1; member <= setup.members(); member++) {
-                members.add(QuarkusAppProcess.launch("search-indexer", JAR, List.of(), properties,
-                        root.resolve("search-drain-" + setup.id() + "-" + member + ".log")));
+                String name = "search-drain-" + setup.id() + "-" + member;
+                List<String> jvmOptions = settings.profile() ? List.of("-XX:StartFlightRecording=settings=profile,"
+                        + "dumponexit=true,filename=" + root.resolve(name + ".jfr")) : List.of();
+                members.add(QuarkusAppProcess.launch("search-indexer", JAR, jvmOptions, properties,
+                        root.resolve(name + ".log")));
             }
             BacklogDrain.Timing timing = drain.awaitLagZero(members, lag, group);
             List<SearchApi> apis = members.stream().map(member -> new SearchApi(member.port())).toList();

@@ -15,13 +15,14 @@ import java.util.stream.Stream;
  */
 record SearchSettings(int events, int authors, BlogEventStream.Mix mix, List<Backend> backends,
                       List<Integer> openSearchMembers, List<Integer> drainPollRecords, List<Integer> clients,
-                      Duration warmUp, Duration measured, Duration idleWait, boolean quick,
+                      Duration warmUp, Duration measured, Duration idleWait, boolean profile, boolean quick,
                       Map<String, String> indexerOverrides) {
 
     private static final String USAGE = "Usage: bench/search.sh [--events=100000] [--authors=1000] [--updates=0]"
             + " [--deletes=0] [--backends=lucene,opensearch] [--opensearch-members=1,2] [--poll-records=1000]"
-            + " [--clients=1,4] [--warmup=10] [--duration=30] [--idle-wait=180] [--quick]"
+            + " [--clients=1,4] [--warmup=10] [--duration=30] [--idle-wait=180] [--profile] [--quick]"
             + " [--search.<property>=<value> ...]\n--updates and --deletes are percentages of the events;"
+            + " --profile records JFR in every indexer (bench/target/search-drain-<drain>-<member>.jfr);"
             + " --quick makes the defaults --events=5000 --authors=100 --warmup=2 --duration=5 --idle-wait=1.";
 
     static SearchSettings parse(String[] args) {
@@ -44,7 +45,8 @@ record SearchSettings(int events, int authors, BlogEventStream.Mix mix, List<Bac
                 flags.integers("clients", List.of(1, 4)),
                 flags.seconds("warmup", Duration.ofSeconds(quick ? 2 : 10)),
                 flags.seconds("duration", Duration.ofSeconds(quick ? 5 : 30)),
-                flags.seconds("idle-wait", Duration.ofSeconds(quick ? 1 : 180)), quick, flags.prefixed("search."));
+                flags.seconds("idle-wait", Duration.ofSeconds(quick ? 1 : 180)), flags.isSet("profile"), quick,
+                flags.prefixed("search."));
         flags.rejectUnknown();
         if (settings.events() < 1 || settings.authors() < 1 || settings.backends().isEmpty()
                 || Stream.of(settings.openSearchMembers(), settings.drainPollRecords(), settings.clients())
