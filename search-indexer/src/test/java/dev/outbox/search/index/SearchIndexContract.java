@@ -199,6 +199,28 @@ abstract class SearchIndexContract {
                 .isEqualTo("Naïve consumers read the outbox: 東京 too");
     }
 
+    /** Phrases, prefixes and stems are marked alike on every backend, and the same best two sentences are chosen. */
+    @Test
+    void highlightsPhrasesPrefixesAndStemsAndChoosesTheSameSentences() throws IOException {
+        apply(published(1, 7, 1, "Streams of Kafka streams",
+                "Kafka is a log. Groups read it at their own pace. A streaming app reads kafka streams and writes "
+                        + "kafka streams back. Nothing else is here. Readers stream on."));
+
+        assertThat(highlights(search("\"kafka streams\""))).containsExactly("Streams of <mark>Kafka streams</mark>",
+                "A streaming app reads <mark>kafka streams</mark> and writes <mark>kafka streams</mark> back. ");
+        assertThat(highlights(search("stre*"))).containsExactly("<mark>Streams</mark> of Kafka <mark>streams</mark>",
+                "A <mark>streaming</mark> app reads kafka <mark>streams</mark> and writes kafka <mark>streams</mark> "
+                        + "back.  … Readers <mark>stream</mark> on.");
+        assertThat(highlights(search("reading"))).as("no match in the title: the title; the best two sentences")
+                .containsExactly("Streams of Kafka streams", "Groups <mark>read</mark> it at their own pace. "
+                        + "A streaming app <mark>reads</mark> kafka streams and writes kafka streams back. ");
+    }
+
+    private static List<String> highlights(SearchResults results) {
+        SearchResults.Hit hit = results.hits().get(0);
+        return List.of(hit.titleHighlight(), hit.bodyHighlight());
+    }
+
     /** BlogChange.read refuses such tags as poison; this is the index's own refusal, for whatever gets past that. */
     @Test
     void aDocumentTheIndexCanNeverTakeFailsAsNotTransient() {
