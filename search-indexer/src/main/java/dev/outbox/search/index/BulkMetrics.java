@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What the OpenSearch backend's bulk requests (one per batch) cost and how they end, in base units:
@@ -21,30 +24,36 @@ final class BulkMetrics {
     /** The request itself failed (unreachable, refused as a whole): the batch is retried. */
     static final String ERROR = "error";
 
-    private final MeterRegistry registry;
+    private final Map<String, Timer> bulks = new HashMap<>();
+    private final Map<String, Counter> failedDocuments = new HashMap<>();
 
+    /**
+     * Every series exists from the start, at 0: a counter that first appears at 1 shows no increase to Prometheus'
+     * rate() and increase(), so the first failure would go unseen on the dashboard and by the alerts.
+     */
     BulkMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        for (String outcome : List.of(OK, RETRIED, REFUSED, ERROR)) {
+            bulks.put(outcome, Timer.builder("search.opensearch.bulk")
+                    .description("Bulk requests of the OpenSearch backend, one per batch, by outcome")
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(5))
+                    .maximumExpectedValue(Duration.ofSeconds(30))
+                    .register(registry));
+        }
+        for (String reason : List.of(RETRIED, REFUSED)) {
+            failedDocuments.put(reason, Counter.builder("search.opensearch.bulk.failed.documents")
+                    .description("Documents a bulk request did not write, by reason (retried or refused)")
+                    .tag("reason", reason)
+                    .register(registry));
+        }
     }
 
     void record(String outcome, long nanos) {
-        Timer.builder("search.opensearch.bulk")
-                .description("Bulk requests of the OpenSearch backend, one per batch, by outcome")
-                .tag("outcome", outcome)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(5))
-                .maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry)
-                .record(Duration.ofNanos(nanos));
+        bulks.get(outcome).record(Duration.ofNanos(nanos));
     }
 
     void failedDocuments(String reason, int count) {
-        if (count > 0) {
-            Counter.builder("search.opensearch.bulk.failed.documents")
-                    .description("Documents a bulk request did not write, by reason (retried or refused)")
-                    .tag("reason", reason)
-                    .register(registry)
-                    .increment(count);
-        }
+        failedDocuments.get(reason).increment(count);
     }
 }
