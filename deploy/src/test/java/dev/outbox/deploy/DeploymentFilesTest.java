@@ -1,7 +1,5 @@
 package dev.outbox.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -10,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,14 +16,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * No Docker engine runs here, so docker-compose.yml and the Prometheus and Grafana files are checked against the
- * applications themselves: the environment variables each reads (its application.properties), its HTTP port, the
- * metric names it registers (its sources), and the files the compose file mounts.
+ * applications themselves: the environment variables each reads (its application.properties), its HTTP port and the
+ * files the compose file mounts. That the alerts and the dashboard read only metrics the services expose is checked
+ * against their scraped {@code /q/metrics} (local-pipeline's LocalPipelineIT).
  */
 class DeploymentFilesTest {
 
@@ -36,9 +33,6 @@ class DeploymentFilesTest {
     private static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_OPTS");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+):");
     private static final Pattern HTTP_PORT = Pattern.compile("quarkus\\.http\\.port=\\$\\{([A-Z0-9_]+):(\\d+)}");
-    /** How event-consumer's code names a consumer group's meters: its settings' name, or a parameter called name. */
-    private static final String GROUP_NAME = "(?:settings\\.name\\(\\)|\\bname)";
-    private static final Pattern METRIC_IN_QUERY = Pattern.compile("\\b((?:relay|analytics|search)_[a-z_]+)");
 
     private final Map<String, Object> compose = yaml(ROOT.resolve("docker-compose.yml"));
     private final Map<String, Object> services = map(compose.get("services"));
@@ -232,26 +226,10 @@ class DeploymentFilesTest {
         }
         assertThat(strings(prometheus.get("rule_files"))).containsExactly("alerts.yml");
         assertThat(strings(service("prometheus").get("volumes"))).contains("./deploy/prometheus:/etc/prometheus:ro");
-        assertThat(alertExpressions()).anyMatch(expr -> expr.contains("relay_slot_retained_bytes"))
+        assertThat(MonitoringQueries.alertExpressions(ROOT)).anyMatch(expr -> expr.contains("relay_slot_retained_bytes"))
                 .anyMatch(expr -> expr.contains("relay_slot_active"))
                 .anyMatch(expr -> expr.contains("analytics_consumer_lag"))
                 .anyMatch(expr -> expr.contains("search_consumer_lag"));
-    }
-
-    @Test
-    void alertsAndTheDashboardUseOnlyMetricsTheApplicationsRegister() throws IOException {
-        Set<String> registered = registeredMetrics();
-        List<String> queries = new ArrayList<>(alertExpressions());
-        queries.addAll(dashboardExpressions());
-        for (String query : queries) {
-            Matcher metric = METRIC_IN_QUERY.matcher(query);
-            while (metric.find()) {
-                String name = metric.group(1);
-                assertThat(registered.contains(name) || registered.contains(name.replaceFirst("_total$", "")))
-                        .as("%s in '%s' is registered by an application (registered: %s)", name, query, registered)
-                        .isTrue();
-            }
-        }
     }
 
     @Test
@@ -263,7 +241,7 @@ class DeploymentFilesTest {
                 ROOT.resolve("deploy/grafana/provisioning/dashboards/outbox.yml")).get("providers")).get(0))
                 .get("options")).get("path");
         assertThat(strings(service("grafana").get("volumes"))).contains("./deploy/grafana/dashboards:" + dashboards + ":ro");
-        assertThat(dashboardExpressions())
+        assertThat(MonitoringQueries.dashboardExpressions(ROOT))
                 .anyMatch(expr -> expr.contains("relay_slot_lag_bytes"))
                 .anyMatch(expr -> expr.contains("relay_behind_source_seconds"))
                 .anyMatch(expr -> expr.contains("rate(relay_events_total"))
@@ -353,80 +331,6 @@ class DeploymentFilesTest {
         Matcher port = HTTP_PORT.matcher(applicationProperties(app));
         assertThat(port.find()).isTrue();
         return port.group(1);
-    }
-
-    /**
-     * Meter names the applications register, in Prometheus form: literal names ("relay.slot.lag.bytes"), a timer's
-     * series in seconds ("search.opensearch.bulk" is search_opensearch_bulk_seconds_bucket, _count, _sum, _max) and the
-     * consumer groups' names joined with event-consumer's suffixes (its timers' too: "<name>.freshness.seconds").
-     */
-    private static Set<String> registeredMetrics() throws IOException {
-        Set<String> names = new TreeSet<>();
-        Set<String> groupSuffixes = new TreeSet<>();
-        Set<String> groupTimerSuffixes = new TreeSet<>();
-        Set<String> groups = new TreeSet<>();
-        for (Path source : javaSources()) {
-            String code = Files.readString(source);
-            Matcher literal = Pattern.compile("\"((?:relay|analytics|search)(?:\\.[a-z]+)+)\"").matcher(code);
-            while (literal.find()) {
-                names.add(literal.group(1).replace('.', '_'));
-            }
-            Matcher timer = Pattern.compile("Timer\\.builder\\(\"((?:relay|analytics|search)(?:\\.[a-z]+)+)\"\\)")
-                    .matcher(code);
-            while (timer.find()) {
-                names.addAll(timerSeries(timer.group(1).replace('.', '_')));
-            }
-            Matcher suffix = Pattern.compile(GROUP_NAME + " \\+ \"((?:\\.[a-z]+)+)\"").matcher(code);
-            while (suffix.find()) {
-                groupSuffixes.add(suffix.group(1).replace('.', '_'));
-            }
-            Matcher groupTimer = Pattern.compile("Timer\\.builder\\(" + GROUP_NAME + " \\+ \"((?:\\.[a-z]+)+)\"\\)")
-                    .matcher(code);
-            while (groupTimer.find()) {
-                groupTimerSuffixes.add(groupTimer.group(1).replace('.', '_'));
-            }
-            Matcher group = Pattern.compile("new ConsumerSettings\\(\"([a-z]+)\"").matcher(code);
-            while (group.find()) {
-                groups.add(group.group(1));
-            }
-        }
-        groups.forEach(group -> groupSuffixes.forEach(suffix -> names.add(group + suffix)));
-        groups.forEach(group -> groupTimerSuffixes.forEach(suffix -> names.addAll(timerSeries(group + suffix))));
-        return names;
-    }
-
-    /** A timer's Prometheus series: in seconds, the unit appended unless the name ends with it. */
-    private static List<String> timerSeries(String name) {
-        String seconds = name.endsWith("_seconds") ? name : name + "_seconds";
-        return Stream.of("bucket", "count", "sum", "max").map(series -> seconds + "_" + series).toList();
-    }
-
-    private static List<Path> javaSources() throws IOException {
-        List<Path> sources = new ArrayList<>();
-        for (String module : List.of("cdc-relay", "analytics-consumer", "search-indexer", "event-consumer")) {
-            try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
-                files.filter(file -> file.toString().endsWith(".java")).forEach(sources::add);
-            }
-        }
-        return sources;
-    }
-
-    private static List<String> alertExpressions() {
-        List<String> expressions = new ArrayList<>();
-        for (Object group : (List<?>) yaml(ROOT.resolve("deploy/prometheus/alerts.yml")).get("groups")) {
-            for (Object rule : (List<?>) map(group).get("rules")) {
-                expressions.add(String.valueOf(map(rule).get("expr")));
-            }
-        }
-        return expressions;
-    }
-
-    private static List<String> dashboardExpressions() throws IOException {
-        JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("deploy/grafana/dashboards/outbox.json").toFile());
-        List<String> expressions = new ArrayList<>();
-        dashboard.get("panels").forEach(panel -> panel.get("targets")
-                .forEach(target -> expressions.add(target.get("expr").asText())));
-        return expressions;
     }
 
     private Map<String, Object> service(String name) {

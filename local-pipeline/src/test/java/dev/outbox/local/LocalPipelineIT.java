@@ -1,5 +1,6 @@
 package dev.outbox.local;
 
+import dev.outbox.deploy.MonitoringQueries;
 import dev.outbox.testsupport.process.ChildProcess;
 import dev.outbox.testsupport.process.LoopbackPorts;
 import dev.outbox.testsupport.process.WorkDirectory;
@@ -19,6 +20,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,13 +35,15 @@ import static org.awaitility.Awaitility.await;
  * starts, a blog published through the API is counted and found and is one trace that all four services export, the
  * demo command converges and reports freshness, SIGTERM stops every process and frees every port, the data survives a
  * restart (on {@code --search=opensearch}: an embedded node and two search members, both finding every blog),
- * {@code --reset} empties it, and a service that cannot start is named with its log and the rest stopped.
+ * {@code --reset} empties it, a service that cannot start is named with its log and the rest stopped, and every
+ * metric the alerts and the dashboard read is one the services expose.
  */
 class LocalPipelineIT {
 
     private static final Duration START_DEADLINE = Duration.ofMinutes(4);
     private static final Duration STOP_DEADLINE = Duration.ofSeconds(120);
     private static final Duration CONVERGE_DEADLINE = Duration.ofSeconds(60);
+    private static final Path REPOSITORY = Path.of("..");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String PUBLISH_TRACE_ID = "5e1f0c2a9d3b4e6f8a7c1b2d3e4f5a6b";
     private static final String PUBLISH_TRACEPARENT = "00-" + PUBLISH_TRACE_ID + "-1a2b3c4d5e6f7a8b-01";
@@ -49,6 +56,7 @@ class LocalPipelineIT {
     OtlpCollector traces;
     ChildProcess pipeline;
     int runs;
+    final Set<String> exposedMetrics = new TreeSet<>();
 
     @BeforeEach
     void freshDataAndPorts() throws IOException {
@@ -87,6 +95,9 @@ class LocalPipelineIT {
         }
         runDemo();
         runDeadLetterCommands();
+        for (int port : List.of(blogPort, ports.get(4), ports.get(5), searchPort)) {
+            scrapeMetrics(port);
+        }
 
         terminate();
         assertEverythingStopped();
@@ -103,8 +114,10 @@ class LocalPipelineIT {
         for (int member : List.of(searchPort, searchPort + 1)) {
             awaitSearchHits(member, "respond", 1);
             awaitSearchHits(member, "restart", 1);
+            scrapeMetrics(member);
         }
         terminate();
+        assertMonitoringReadsOnlyExposedMetrics();
 
         // One more start, with --reset and blog-app's port taken: it must empty the data, then name the service that
         // cannot start and stop the rest (a pipeline start less than proving each on its own).
@@ -145,6 +158,33 @@ class LocalPipelineIT {
         assertThat(replay.awaitExit(START_DEADLINE)).as(ChildProcess.tail(replay.log())).hasValue(1);
         assertThat(Files.readString(replay.log())).contains("No dead letter of group 'analytics' matches");
         System.out.printf("dlq list and replay took %d ms%n", (System.nanoTime() - began) / 1_000_000);
+    }
+
+    /** Keeps the names of the metrics a service exposes to Prometheus, as it exposes them. */
+    private void scrapeMetrics(int port) throws Exception {
+        Matcher name = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]").matcher(get(port, "/q/metrics"));
+        while (name.find()) {
+            exposedMetrics.add(name.group(1));
+        }
+    }
+
+    /**
+     * Every metric the alert rules and the Grafana dashboard read is exposed by a service of the pipeline (Lucene's
+     * and OpenSearch's search members together): a renamed meter or a typo would leave an alert that never fires.
+     */
+    private void assertMonitoringReadsOnlyExposedMetrics() {
+        List<String> queries = new ArrayList<>(MonitoringQueries.alertExpressions(REPOSITORY));
+        queries.addAll(MonitoringQueries.dashboardExpressions(REPOSITORY));
+        assertThat(queries).as("the alerts' and the dashboard's queries").hasSizeGreaterThan(20);
+        Map<String, Set<String>> missing = new TreeMap<>();
+        for (String query : queries) {
+            Set<String> needed = new TreeSet<>(MonitoringQueries.scrapedMetricNames(query));
+            needed.removeAll(exposedMetrics);
+            if (!needed.isEmpty()) {
+                missing.put(query, needed);
+            }
+        }
+        assertThat(missing).as("queries reading metrics no service exposes").isEmpty();
     }
 
     private void start(String... options) throws IOException {
