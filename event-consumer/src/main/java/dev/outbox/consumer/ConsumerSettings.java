@@ -19,4 +19,10 @@ public record ConsumerSettings(String name, String bootstrapServers, String topi
                                String groupId, Optional<String> instanceId, Duration maxRetryBackoff,
                                Map<String, String> consumer,
                                Map<String, String> producer) {
+
+    /** An application's member, named {@code name}, as its {@link MemberConfig} says. */
+    public static ConsumerSettings of(String name, String bootstrapServers, MemberConfig config) {
+        return new ConsumerSettings(name, bootstrapServers, config.topic(), config.deadLetterTopic(), config.groupId(),
+                config.instanceId(), config.maxRetryBackoff(), config.consumer(), config.producer());
+    }
 }

@@ -3,9 +3,9 @@ package dev.outbox.consumer;
 import dev.outbox.contract.EventHeaders;
 import dev.outbox.testsupport.SharedInfrastructure;
 import dev.outbox.testsupport.kafka.KafkaServer;
+import dev.outbox.tracing.ServiceTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import dev.outbox.tracing.ServiceTracing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +168,9 @@ class GroupConsumerIT {
 
         await().atMost(DEADLINE).until(() -> second.isReady() && first.isReady());
         assertThat(first.isIdle() ^ second.isIdle()).as("exactly one member idle").isTrue();
+        HealthCheckResponse standby = MemberReadiness.of("test", first.isIdle() ? first : second);
+        assertThat(standby.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        assertThat(standby.getData()).hasValue(Map.of("partitions", "[]", "idle", true, "lag", 0L));
     }
 
     @Test
@@ -179,7 +183,7 @@ class GroupConsumerIT {
 
         await().atMost(DEADLINE).until(() -> failures.size() == 1);
         assertThat(failures.get(0)).isInstanceOf(AssertionError.class);
-        assertThat(broken.isReady()).isFalse();
+        assertThat(MemberReadiness.of("test", broken).getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(committed()).isZero();
 
         store.fatal(false);

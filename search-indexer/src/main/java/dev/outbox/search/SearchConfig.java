@@ -1,32 +1,16 @@
 package dev.outbox.search;
 
+import dev.outbox.consumer.MemberConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
-/** The knobs this indexer owns; {@code search.consumer.*} and {@code search.producer.*} pass through to Kafka. */
+/** The knobs this indexer owns, besides a group member's ({@link MemberConfig}); all under {@code search.*}. */
 @ConfigMapping(prefix = "search")
-public interface SearchConfig {
-
-    @WithDefault("blog.events")
-    String topic();
-
-    @WithDefault("blog.events.dlq")
-    String deadLetterTopic();
-
-    @WithDefault("search")
-    String groupId();
-
-    /**
-     * This member's static identity in the group ({@code group.instance.id}), unique among its live members: a restart
-     * under it takes the member's partitions back without a rebalance. Unset: a restart waits for the old session to
-     * time out.
-     */
-    Optional<String> instanceId();
+public interface SearchConfig extends MemberConfig {
 
     /** Where the index lives: {@code lucene} on local disk (one member per group) or {@code opensearch} (shared). */
     @WithDefault("lucene")
@@ -38,15 +22,7 @@ public interface SearchConfig {
 
     OpenSearch opensearch();
 
-    /** The longest wait between two attempts to apply a batch while the index cannot be written. */
-    @WithDefault("30s")
-    Duration maxRetryBackoff();
-
     Operator operator();
-
-    Map<String, String> consumer();
-
-    Map<String, String> producer();
 
     enum Backend { LUCENE, OPENSEARCH }
 

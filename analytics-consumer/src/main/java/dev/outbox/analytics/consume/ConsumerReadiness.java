@@ -1,5 +1,6 @@
 package dev.outbox.analytics.consume;
 
+import dev.outbox.consumer.MemberReadiness;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -7,8 +8,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready when this instance is in its group, its last batch was applied and it has not failed; a member without
- * partitions is a ready standby and says it is idle. The datasource check covers the database.
+ * Ready when this instance is in its group, its last batch was applied and it has not failed; the datasource check
+ * covers the database.
  */
 @Readiness
 @ApplicationScoped
@@ -19,10 +20,6 @@ public class ConsumerReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("analytics-consumer")
-                .withData("partitions", consumer.assignment().toString())
-                .withData("idle", consumer.isIdle())
-                .status(consumer.isReady())
-                .build();
+        return MemberReadiness.of("analytics-consumer", consumer.member());
     }
 }

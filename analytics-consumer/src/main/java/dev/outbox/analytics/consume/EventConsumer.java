@@ -1,5 +1,6 @@
 package dev.outbox.analytics.consume;
 
+import dev.outbox.analytics.AnalyticsConfig;
 import dev.outbox.analytics.count.BlogCounter;
 import dev.outbox.analytics.count.BlogEvent;
 import dev.outbox.analytics.count.BlogEventReader;
@@ -56,9 +57,8 @@ public class EventConsumer implements EventHandler<BlogEvent> {
     void start(@Observes StartupEvent startup) {
         rejected = config.rejectEventTypes().orElse(Set.of()).stream().map(EventConsumer::kind)
                 .collect(Collectors.toUnmodifiableSet());
-        member = new GroupConsumer<>(new ConsumerSettings("analytics", bootstrapServers, config.topic(),
-                config.deadLetterTopic(), config.groupId(), config.instanceId(), config.maxRetryBackoff(),
-                config.consumer(), config.producer()), this, metrics, tracing, failure -> Quarkus.asyncExit(1));
+        member = new GroupConsumer<>(ConsumerSettings.of("analytics", bootstrapServers, config), this, metrics, tracing,
+                failure -> Quarkus.asyncExit(1));
         member.start();
     }
 
@@ -100,15 +100,7 @@ public class EventConsumer implements EventHandler<BlogEvent> {
         }
     }
 
-    public boolean isReady() {
-        return member.isReady();
-    }
-
-    public boolean isIdle() {
-        return member.isIdle();
-    }
-
-    public Set<TopicPartition> assignment() {
-        return member.assignment();
+    public GroupConsumer<BlogEvent> member() {
+        return member;
     }
 }

@@ -1,6 +1,6 @@
 package dev.outbox.analytics.count;
 
-import dev.outbox.analytics.consume.AnalyticsConfig;
+import dev.outbox.analytics.AnalyticsConfig;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,15 +1,13 @@
 package dev.outbox.search.consume;
 
+import dev.outbox.consumer.MemberReadiness;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/**
- * Ready when this instance is in its group, its last batch reached the index and it has not failed; a member
- * without partitions is a ready standby and says it is idle.
- */
+/** Ready when this instance is in its group, its last batch reached the index and it has not failed. */
 @Readiness
 @ApplicationScoped
 public class IndexerReadiness implements HealthCheck {
@@ -19,11 +17,6 @@ public class IndexerReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("search-indexer")
-                .withData("partitions", consumer.assignment().toString())
-                .withData("idle", consumer.isIdle())
-                .withData("lag", consumer.lag())
-                .status(consumer.isReady())
-                .build();
+        return MemberReadiness.of("search-indexer", consumer.member());
     }
 }

@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The Kafka adapter of the search consumer group: {@link GroupConsumer} polls, dead-letters poison events and
@@ -58,9 +57,8 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
     private GroupConsumer<BlogChange> member;
 
     void start(@Observes StartupEvent startup) {
-        member = new GroupConsumer<>(new ConsumerSettings("search", bootstrapServers, config.topic(),
-                config.deadLetterTopic(), config.groupId(), config.instanceId(), config.maxRetryBackoff(),
-                config.consumer(), config.producer()), this, metrics, tracing, failure -> Quarkus.asyncExit(1));
+        member = new GroupConsumer<>(ConsumerSettings.of("search", bootstrapServers, config), this, metrics, tracing,
+                failure -> Quarkus.asyncExit(1));
         // Not in the group before the index can take batches: a member holding partitions it cannot apply would
         // only stall them.
         index.whenOpen(member::start);
@@ -106,19 +104,7 @@ public class IndexingConsumer implements EventHandler<BlogChange> {
         }
     }
 
-    public boolean isReady() {
-        return member.isReady();
-    }
-
-    public boolean isIdle() {
-        return member.isIdle();
-    }
-
-    public Set<TopicPartition> assignment() {
-        return member.assignment();
-    }
-
-    public long lag() {
-        return member.lag();
+    public GroupConsumer<BlogChange> member() {
+        return member;
     }
 }
