@@ -1,10 +1,10 @@
 package dev.outbox.deploy;
 
+import dev.outbox.embedded.kafka.KafkaServer;
+import dev.outbox.embedded.postgres.BlogAppSchema;
+import dev.outbox.embedded.postgres.PostgresServer;
+import dev.outbox.embedded.process.QuarkusAppProcess;
 import dev.outbox.testsupport.SharedInfrastructure;
-import dev.outbox.testsupport.kafka.KafkaServer;
-import dev.outbox.testsupport.postgres.BlogAppSchema;
-import dev.outbox.testsupport.postgres.PostgresServer;
-import dev.outbox.testsupport.process.QuarkusAppProcess;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.outbox.consumer;
 
 import dev.outbox.contract.EventHeaders;
+import dev.outbox.embedded.kafka.KafkaServer;
 import dev.outbox.testsupport.SharedInfrastructure;
-import dev.outbox.testsupport.kafka.KafkaServer;
 import dev.outbox.tracing.ServiceTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

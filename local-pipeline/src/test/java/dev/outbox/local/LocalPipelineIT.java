@@ -1,9 +1,9 @@
 package dev.outbox.local;
 
 import dev.outbox.deploy.MonitoringQueries;
-import dev.outbox.testsupport.process.ChildProcess;
-import dev.outbox.testsupport.process.LoopbackPorts;
-import dev.outbox.testsupport.process.WorkDirectory;
+import dev.outbox.embedded.process.ChildProcess;
+import dev.outbox.embedded.process.LoopbackPorts;
+import dev.outbox.embedded.process.WorkDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -2,11 +2,11 @@ package dev.outbox.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outbox.embedded.postgres.PostgresServer;
+import dev.outbox.embedded.process.LoopbackPorts;
+import dev.outbox.embedded.process.QuarkusAppProcess;
+import dev.outbox.embedded.process.WorkDirectory;
 import dev.outbox.local.demo.Api;
-import dev.outbox.testsupport.postgres.PostgresServer;
-import dev.outbox.testsupport.process.LoopbackPorts;
-import dev.outbox.testsupport.process.QuarkusAppProcess;
-import dev.outbox.testsupport.process.WorkDirectory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -178,7 +178,7 @@ class PipelineEndToEndIT {
             String standby = RELAYS.get(1 - RELAYS.indexOf(active));
             long killedAt = System.nanoTime();
             // Restarted at once, as a supervisor would: it comes back as the standby.
-            pipeline.killAndRestart(active);
+            pipeline.faults().killAndRestart(active);
             await("the standby streams").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
                     .until(() -> streams(standby));
             takeovers.add(String.format("%s → %s in %d ms", active, standby, (System.nanoTime() - killedAt) / 1_000_000));
@@ -205,7 +205,7 @@ class PipelineEndToEndIT {
             if (module.equals("analytics-consumer")) {
                 killAnalyticsInsideABatch();
             } else {
-                pipeline.killAndRestart(module).awaitReady();
+                pipeline.faults().killAndRestart(module).awaitReady();
             }
         });
 
@@ -223,7 +223,7 @@ class PipelineEndToEndIT {
         List<Integer> at = faultMoments(times(1, 2), 29);
 
         Workload.Outcome outcome = underLoad("broker_outages", at,
-                (workload, moment) -> pipeline.outage("kafka", BROKER_OUTAGE));
+                (workload, moment) -> pipeline.faults().outage("kafka", BROKER_OUTAGE));
 
         System.out.printf("Kafka stopped for %d s at operations %s of %d: %s%n", BROKER_OUTAGE.toSeconds(), at,
                 FAULT_RUN_OPERATIONS, outcome);
@@ -234,7 +234,7 @@ class PipelineEndToEndIT {
         List<Integer> at = faultMoments(times(1, 2), 31);
 
         Workload.Outcome outcome = underLoad("postgres_outages", at,
-                (workload, moment) -> pipeline.outage("postgres", OUTAGE));
+                (workload, moment) -> pipeline.faults().outage("postgres", OUTAGE));
 
         assertThat(outcome.unavailable()).as("writes refused with 503 + Retry-After while Postgres was down")
                 .isPositive();
@@ -247,13 +247,13 @@ class PipelineEndToEndIT {
         List<Integer> at = faultMoments(times(1, 3), 37);
 
         Workload.Outcome outcome = underLoad("bulk", at, (workload, moment) -> {
-            RELAYS.forEach(pipeline::killService);
+            RELAYS.forEach(pipeline.faults()::killService);
             for (int i = 0; i < BULK_IMPORTS; i++) {
                 workload.importBlogs(BULK_IMPORT_BLOGS);
             }
-            RELAYS.stream().map(pipeline::startService).toList().forEach(QuarkusAppProcess::awaitReady);
+            RELAYS.stream().map(pipeline.faults()::startService).toList().forEach(QuarkusAppProcess::awaitReady);
             // Again while it catches up on those transactions: the standby takes over mid-catch-up.
-            pipeline.killAndRestart(activeRelay()).awaitReady();
+            pipeline.faults().killAndRestart(activeRelay()).awaitReady();
         });
 
         System.out.printf("both relays SIGKILLed at operations %s of %d, %d imports of %d blogs each committed while"
@@ -272,7 +272,7 @@ class PipelineEndToEndIT {
 
             Workload.Outcome outcome = underLoad("poison", at, (workload, moment) -> {
                 for (String value : poison) {
-                    producer.send(new ProducerRecord<>(LocalPipeline.TOPIC, "poison", value)).get();
+                    producer.send(new ProducerRecord<>(Topics.EVENTS, "poison", value)).get();
                 }
             });
 
@@ -344,7 +344,7 @@ class PipelineEndToEndIT {
      */
     private static void killAnalyticsInsideABatch() throws Exception {
         try (Connection database = PostgresServer.connect("jdbc:postgresql://127.0.0.1:" + settings.postgresPort()
-                + "/" + LocalPipeline.DATABASE, PostgresServer.USERNAME, PostgresServer.PASSWORD);
+                + "/" + Infrastructure.DATABASE, PostgresServer.USERNAME, PostgresServer.PASSWORD);
              Statement sql = database.createStatement()) {
             database.setAutoCommit(false);
             sql.execute("lock table analytics.processed_events in exclusive mode");
@@ -355,7 +355,7 @@ class PipelineEndToEndIT {
                     return waiting.getInt(1) > 0;
                 }
             });
-            pipeline.killAndRestart("analytics-consumer");
+            pipeline.faults().killAndRestart("analytics-consumer");
             database.rollback();
         }
         pipeline.process("analytics-consumer").awaitReady();
@@ -396,7 +396,7 @@ class PipelineEndToEndIT {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
                 new StringDeserializer())) {
-            TopicPartition partition = new TopicPartition(LocalPipeline.DEAD_LETTER_TOPIC, 0);
+            TopicPartition partition = new TopicPartition(Topics.DEAD_LETTERS, 0);
             reader.assign(List.of(partition));
             reader.seekToBeginning(List.of(partition));
             long end = reader.endOffsets(List.of(partition)).get(partition);

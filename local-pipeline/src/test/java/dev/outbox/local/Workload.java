@@ -254,7 +254,7 @@ final class Workload {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
                 new StringDeserializer())) {
             List<TopicPartition> partitions = IntStream.range(0, 3)
-                    .mapToObj(p -> new TopicPartition(LocalPipeline.TOPIC, p)).toList();
+                    .mapToObj(p -> new TopicPartition(Topics.EVENTS, p)).toList();
             reader.assign(partitions);
             reader.seekToBeginning(partitions);
             await("every write on the topic").atMost(deadline).until(() -> {

@@ -3,15 +3,15 @@ package dev.outbox.testsupport;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.outbox.embedded.kafka.EmbeddedKafkaBroker;
+import dev.outbox.embedded.kafka.KafkaServer;
+import dev.outbox.embedded.opensearch.EmbeddedOpenSearch;
+import dev.outbox.embedded.opensearch.OpenSearchServer;
+import dev.outbox.embedded.postgres.EmbeddedPostgresServer;
+import dev.outbox.embedded.postgres.PostgresServer;
 import dev.outbox.testsupport.kafka.ContainerKafkaServer;
-import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
-import dev.outbox.testsupport.kafka.KafkaServer;
 import dev.outbox.testsupport.opensearch.ContainerOpenSearch;
-import dev.outbox.testsupport.opensearch.EmbeddedOpenSearch;
-import dev.outbox.testsupport.opensearch.OpenSearchServer;
 import dev.outbox.testsupport.postgres.ContainerPostgresServer;
-import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
-import dev.outbox.testsupport.postgres.PostgresServer;
 
 /**
  * Which kind of servers the tests run against: processes this JVM starts itself ({@link #EMBEDDED}, the default, no

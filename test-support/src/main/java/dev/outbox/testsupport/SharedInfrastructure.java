@@ -1,14 +1,15 @@
 package dev.outbox.testsupport;
 
+import dev.outbox.embedded.kafka.KafkaServer;
+import dev.outbox.embedded.opensearch.OpenSearchServer;
+import dev.outbox.embedded.postgres.PostgresServer;
+
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.function.Supplier;
 
-import dev.outbox.testsupport.kafka.KafkaServer;
-import dev.outbox.testsupport.opensearch.OpenSearchServer;
-import dev.outbox.testsupport.postgres.PostgresServer;
 
 /**
  * One PostgreSQL, one Kafka and one OpenSearch per test JVM, started on first use (each on its own, so they can start

@@ -1,5 +1,7 @@
 package dev.outbox.testsupport;
 
+import dev.outbox.embedded.process.WorkDirectory;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,13 +26,12 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-import dev.outbox.testsupport.process.WorkDirectory;
 
 class NoOrphanProcessesIT {
 
     private static final Duration START_DEADLINE = Duration.ofSeconds(120);
     private static final Duration CLEANUP_DEADLINE = Duration.ofSeconds(30);
-    private static final String BROKER_MAIN = "dev.outbox.testsupport.kafka.BrokerMain";
+    private static final String BROKER_MAIN = "dev.outbox.embedded.kafka.BrokerMain";
     private static final String NODE_MAIN = "dev.outbox.opensearch.NodeMain";
 
     @Test

@@ -1,11 +1,12 @@
 package dev.outbox.testsupport;
 
+import dev.outbox.embedded.kafka.EmbeddedKafkaBroker;
+import dev.outbox.embedded.opensearch.EmbeddedOpenSearch;
+import dev.outbox.embedded.postgres.EmbeddedPostgresServer;
+
 import java.io.IOException;
 import java.util.stream.Collectors;
 
-import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
-import dev.outbox.testsupport.opensearch.EmbeddedOpenSearch;
-import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
 
 /**
  * Run by {@link NoOrphanProcessesIT} in a JVM of its own: starts the three servers, prints OpenSearch's URL and the

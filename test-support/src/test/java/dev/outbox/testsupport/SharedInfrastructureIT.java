@@ -1,5 +1,9 @@
 package dev.outbox.testsupport;
 
+import dev.outbox.embedded.kafka.KafkaServer;
+import dev.outbox.embedded.opensearch.OpenSearchServer;
+import dev.outbox.embedded.postgres.PostgresServer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -12,9 +16,6 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
-import dev.outbox.testsupport.kafka.KafkaServer;
-import dev.outbox.testsupport.opensearch.OpenSearchServer;
-import dev.outbox.testsupport.postgres.PostgresServer;
 
 class SharedInfrastructureIT {
 

@@ -1,6 +1,7 @@
 package dev.outbox.analytics.secrets;
 
-import dev.outbox.testsupport.process.QuarkusAppProcess;
+import dev.outbox.embedded.process.QuarkusAppProcess;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

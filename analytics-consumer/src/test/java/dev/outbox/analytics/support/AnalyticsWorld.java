@@ -1,9 +1,9 @@
 package dev.outbox.analytics.support;
 
+import dev.outbox.embedded.kafka.KafkaServer;
+import dev.outbox.embedded.postgres.BlogAppSchema;
+import dev.outbox.embedded.postgres.PostgresServer;
 import dev.outbox.testsupport.SharedInfrastructure;
-import dev.outbox.testsupport.kafka.KafkaServer;
-import dev.outbox.testsupport.postgres.BlogAppSchema;
-import dev.outbox.testsupport.postgres.PostgresServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.nio.file.Path;

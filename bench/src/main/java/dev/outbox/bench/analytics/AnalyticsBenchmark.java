@@ -7,10 +7,10 @@ import dev.outbox.bench.kafka.EventProducer;
 import dev.outbox.bench.kafka.GroupLag;
 import dev.outbox.bench.machine.CpuSplit;
 import dev.outbox.bench.machine.Machine;
-import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
-import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
-import dev.outbox.testsupport.process.QuarkusAppProcess;
-import dev.outbox.testsupport.process.WorkDirectory;
+import dev.outbox.embedded.kafka.EmbeddedKafkaBroker;
+import dev.outbox.embedded.postgres.EmbeddedPostgresServer;
+import dev.outbox.embedded.process.QuarkusAppProcess;
+import dev.outbox.embedded.process.WorkDirectory;
 import org.HdrHistogram.Histogram;
 
 import java.nio.file.Files;

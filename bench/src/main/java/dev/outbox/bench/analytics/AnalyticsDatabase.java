@@ -1,7 +1,7 @@
 package dev.outbox.bench.analytics;
 
 import dev.outbox.bench.database.DatabaseLogin;
-import dev.outbox.testsupport.postgres.BlogAppSchema;
+import dev.outbox.embedded.postgres.BlogAppSchema;
 
 import java.nio.file.Path;
 import java.sql.Connection;

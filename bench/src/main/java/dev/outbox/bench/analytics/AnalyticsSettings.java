@@ -1,7 +1,7 @@
 package dev.outbox.bench.analytics;
 
 import dev.outbox.bench.settings.Flags;
-import dev.outbox.testsupport.postgres.EmbeddedPostgresServer.Durability;
+import dev.outbox.embedded.postgres.EmbeddedPostgresServer.Durability;
 
 import java.time.Duration;
 import java.util.List;

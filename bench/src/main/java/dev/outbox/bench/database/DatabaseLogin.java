@@ -1,6 +1,6 @@
 package dev.outbox.bench.database;
 
-import dev.outbox.testsupport.postgres.PostgresServer;
+import dev.outbox.embedded.postgres.PostgresServer;
 
 import java.sql.Connection;
 import java.sql.SQLException;

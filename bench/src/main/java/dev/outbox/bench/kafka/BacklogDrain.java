@@ -1,7 +1,7 @@
 package dev.outbox.bench.kafka;
 
 import dev.outbox.bench.machine.CpuSplit;
-import dev.outbox.testsupport.process.QuarkusAppProcess;
+import dev.outbox.embedded.process.QuarkusAppProcess;
 
 import java.time.Duration;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.outbox.bench.pipeline;
 
 import dev.outbox.bench.kafka.GroupLag;
 import dev.outbox.bench.machine.CpuSplit;
+import dev.outbox.embedded.process.QuarkusAppProcess;
 import dev.outbox.local.LocalPipeline;
 import dev.outbox.local.demo.Api;
-import dev.outbox.testsupport.process.QuarkusAppProcess;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -58,7 +58,7 @@ final class CatchUp {
         long indexed = api.indexedBlogs();
         for (String service : downstream) {
             System.out.printf("# catch-up: stopping %s ...%n", service);
-            pipeline.stopService(service);
+            pipeline.faults().stopService(service);
         }
         System.out.printf("# catch-up: publishing %d blogs with %d clients ...%n", events, clients);
         PublishLoad.Outcome published = backlog.count(events, clients);
@@ -72,7 +72,7 @@ final class CatchUp {
         long restart = System.nanoTime();
         Map<String, QuarkusAppProcess> restarted = new LinkedHashMap<>();
         for (String service : downstream) {
-            restarted.put(service, pipeline.startService(service));
+            restarted.put(service, pipeline.faults().startService(service));
         }
         Map<String, Double> ready = new LinkedHashMap<>();
         List<Integer> inexact = new ArrayList<>(IntStream.range(0, backlog.authors().size()).boxed().toList());

@@ -6,12 +6,13 @@ import dev.outbox.bench.load.LoadResult;
 import dev.outbox.bench.machine.CpuSplit;
 import dev.outbox.bench.publish.BlogDrafts;
 import dev.outbox.bench.publish.Json;
+import dev.outbox.embedded.process.LoopbackPorts;
+import dev.outbox.embedded.process.WorkDirectory;
 import dev.outbox.local.LocalPipeline;
 import dev.outbox.local.LocalSettings;
+import dev.outbox.local.Topics;
 import dev.outbox.local.demo.Api;
 import dev.outbox.local.demo.FreshnessProbe;
-import dev.outbox.testsupport.process.LoopbackPorts;
-import dev.outbox.testsupport.process.WorkDirectory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,7 +106,7 @@ public final class PipelineBenchmark {
         Api.Author probeAuthor = api.signUp("bench_probe");
         FreshnessProbe probe = new FreshnessProbe(api, probeAuthor, settings.probePoll(), PROBE_DEADLINE);
         List<String> services = pipeline.serviceNames();
-        try (GroupLag lag = new GroupLag(bootstrapServers, LocalPipeline.TOPIC, LocalPipeline.PARTITIONS)) {
+        try (GroupLag lag = new GroupLag(bootstrapServers, Topics.EVENTS, Topics.PARTITIONS)) {
             System.out.printf(Locale.ROOT, "# closed loop, %d clients: what the API sustains, after every JVM's "
                     + "warm-up ...%n", settings.maxClients());
             LoadResult sustained = new ClosedLoop(settings.maxClients(), settings.closedLoopWarmUp(),
@@ -115,7 +116,7 @@ public final class PipelineBenchmark {
             FreshnessPhase.Result idle;
             List<FreshnessPhase.Result> rates = new ArrayList<>();
             List<ResidentMemory.Usage> highestRateMemory = List.of();
-            try (ProbeTap tap = new ProbeTap(bootstrapServers, LocalPipeline.TOPIC, LocalPipeline.PARTITIONS,
+            try (ProbeTap tap = new ProbeTap(bootstrapServers, Topics.EVENTS, Topics.PARTITIONS,
                     probeAuthor.id())) {
                 FreshnessPhase phase = new FreshnessPhase(probe, tap, cpu);
                 System.out.println("# idle baseline: probes only ...");

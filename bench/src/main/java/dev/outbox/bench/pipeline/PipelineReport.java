@@ -2,7 +2,7 @@ package dev.outbox.bench.pipeline;
 
 import dev.outbox.bench.load.LoadResult;
 import dev.outbox.bench.machine.Machine;
-import dev.outbox.local.LocalPipeline;
+import dev.outbox.local.Topics;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -29,7 +29,7 @@ final class PipelineReport {
         out.println("```");
         Machine.printHeader(out, "default flags for the bench; each service with -Xmx256m (LocalPipeline)");
         out.println("Pipeline: LocalPipeline: embedded PostgreSQL (fsync on), one KRaft broker, topic "
-                + LocalPipeline.TOPIC + " with " + LocalPipeline.PARTITIONS + " partitions; blog-app, cdc-relay, "
+                + Topics.EVENTS + " with " + Topics.PARTITIONS + " partitions; blog-app, cdc-relay, "
                 + "analytics-consumer and search-indexer from their packaged jars with their default settings; "
                 + "search on opensearch: an embedded node and two search-indexer members sharing group "
                 + "search-opensearch");

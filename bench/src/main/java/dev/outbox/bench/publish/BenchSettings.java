@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 import dev.outbox.bench.settings.Flags;
-import dev.outbox.testsupport.postgres.EmbeddedPostgresServer.Durability;
+import dev.outbox.embedded.postgres.EmbeddedPostgresServer.Durability;
 
 /** What one benchmark run does, from {@code --name=value} flags, else {@code -Dbench.name=value}, else defaults. */
 record BenchSettings(int clients, Duration warmUp, Duration measured, int authors, int poolSize, Durability durability,

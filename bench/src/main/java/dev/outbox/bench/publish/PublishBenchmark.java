@@ -14,11 +14,11 @@ import dev.outbox.bench.database.DatabaseLogin;
 import dev.outbox.bench.load.ClosedLoop;
 import dev.outbox.bench.load.LoadResult;
 import dev.outbox.bench.machine.CpuSplit;
+import dev.outbox.embedded.postgres.EmbeddedPostgresServer;
+import dev.outbox.embedded.process.QuarkusAppProcess;
+import dev.outbox.embedded.process.WorkDirectory;
 import dev.outbox.search.index.LuceneIndexes;
 import dev.outbox.search.index.SearchIndex;
-import dev.outbox.testsupport.postgres.EmbeddedPostgresServer;
-import dev.outbox.testsupport.process.QuarkusAppProcess;
-import dev.outbox.testsupport.process.WorkDirectory;
 
 /**
  * The publish benchmark: POST /blogs through a real blog-app (the outbox), then through synchronous-blog-app (the same

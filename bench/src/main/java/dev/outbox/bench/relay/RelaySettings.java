@@ -1,7 +1,7 @@
 package dev.outbox.bench.relay;
 
 import dev.outbox.bench.settings.Flags;
-import dev.outbox.testsupport.postgres.EmbeddedPostgresServer.Durability;
+import dev.outbox.embedded.postgres.EmbeddedPostgresServer.Durability;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,12 +5,12 @@ import dev.outbox.bench.kafka.BlogText;
 import dev.outbox.bench.kafka.EventProducer;
 import dev.outbox.bench.load.LoadClient;
 import dev.outbox.bench.machine.CpuSplit;
+import dev.outbox.embedded.process.WorkDirectory;
 import dev.outbox.search.index.BlogChange;
 import dev.outbox.search.index.LuceneIndexes;
 import dev.outbox.search.index.Partition;
 import dev.outbox.search.index.SearchIndex;
 import dev.outbox.search.index.SearchResults;
-import dev.outbox.testsupport.process.WorkDirectory;
 
 import java.io.IOException;
 import java.nio.file.Path;

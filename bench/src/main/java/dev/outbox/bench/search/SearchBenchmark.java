@@ -9,10 +9,10 @@ import dev.outbox.bench.load.LoadClient;
 import dev.outbox.bench.load.LoadResult;
 import dev.outbox.bench.machine.CpuSplit;
 import dev.outbox.bench.machine.Machine;
-import dev.outbox.testsupport.kafka.EmbeddedKafkaBroker;
-import dev.outbox.testsupport.opensearch.EmbeddedOpenSearch;
-import dev.outbox.testsupport.process.QuarkusAppProcess;
-import dev.outbox.testsupport.process.WorkDirectory;
+import dev.outbox.embedded.kafka.EmbeddedKafkaBroker;
+import dev.outbox.embedded.opensearch.EmbeddedOpenSearch;
+import dev.outbox.embedded.process.QuarkusAppProcess;
+import dev.outbox.embedded.process.WorkDirectory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

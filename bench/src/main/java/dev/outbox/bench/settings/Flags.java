@@ -1,6 +1,6 @@
 package dev.outbox.bench.settings;
 
-import dev.outbox.testsupport.postgres.EmbeddedPostgresServer.Durability;
+import dev.outbox.embedded.postgres.EmbeddedPostgresServer.Durability;
 
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package dev.outbox.blog.publish;
 
-import dev.outbox.blog.support.Api;
 import dev.outbox.blog.support.Api.Author;
+import dev.outbox.blog.support.Api;
+import dev.outbox.embedded.postgres.PostgresServer;
 import dev.outbox.testsupport.SharedInfrastructure;
-import dev.outbox.testsupport.postgres.PostgresServer;
 import dev.outbox.testsupport.quarkus.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,11 +1,11 @@
 package dev.outbox.relay.engine;
 
+import dev.outbox.embedded.process.LoopbackPorts;
+import dev.outbox.embedded.process.QuarkusAppProcess;
 import dev.outbox.relay.support.RelayDatabase.WrittenEvent;
 import dev.outbox.relay.support.RelayProcess;
 import dev.outbox.relay.support.RelayUnderTest;
 import dev.outbox.relay.support.TopicReader;
-import dev.outbox.testsupport.process.LoopbackPorts;
-import dev.outbox.testsupport.process.QuarkusAppProcess;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

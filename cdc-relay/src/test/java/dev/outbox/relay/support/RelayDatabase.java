@@ -1,8 +1,8 @@
 package dev.outbox.relay.support;
 
+import dev.outbox.embedded.postgres.BlogAppSchema;
+import dev.outbox.embedded.postgres.PostgresServer;
 import dev.outbox.testsupport.SharedInfrastructure;
-import dev.outbox.testsupport.postgres.BlogAppSchema;
-import dev.outbox.testsupport.postgres.PostgresServer;
 
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package dev.outbox.relay.support;
 
+import dev.outbox.embedded.kafka.KafkaServer;
 import dev.outbox.testsupport.SharedInfrastructure;
-import dev.outbox.testsupport.kafka.KafkaServer;
 
 import java.util.HashMap;
 import java.util.Map;

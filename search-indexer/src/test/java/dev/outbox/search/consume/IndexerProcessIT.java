@@ -1,10 +1,10 @@
 package dev.outbox.search.consume;
 
-import dev.outbox.search.support.BlogEvents;
+import dev.outbox.embedded.process.QuarkusAppProcess;
 import dev.outbox.search.support.BlogEvents.Blog;
+import dev.outbox.search.support.BlogEvents;
 import dev.outbox.search.support.SearchWorld;
 import dev.outbox.search.support.Words;
-import dev.outbox.testsupport.process.QuarkusAppProcess;
 import io.restassured.path.json.JsonPath;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;

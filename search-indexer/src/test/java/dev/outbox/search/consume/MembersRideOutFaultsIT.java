@@ -1,12 +1,12 @@
 package dev.outbox.search.consume;
 
-import dev.outbox.search.support.BlogEvents;
+import dev.outbox.embedded.opensearch.OpenSearchServer;
+import dev.outbox.embedded.process.QuarkusAppProcess;
 import dev.outbox.search.support.BlogEvents.Blog;
+import dev.outbox.search.support.BlogEvents;
 import dev.outbox.search.support.SearchWorld;
 import dev.outbox.search.support.Words;
 import dev.outbox.testsupport.SharedInfrastructure;
-import dev.outbox.testsupport.opensearch.OpenSearchServer;
-import dev.outbox.testsupport.process.QuarkusAppProcess;
 import io.restassured.path.json.JsonPath;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

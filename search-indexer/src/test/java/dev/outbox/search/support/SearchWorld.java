@@ -1,7 +1,7 @@
 package dev.outbox.search.support;
 
+import dev.outbox.embedded.kafka.KafkaServer;
 import dev.outbox.testsupport.SharedInfrastructure;
-import dev.outbox.testsupport.kafka.KafkaServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;

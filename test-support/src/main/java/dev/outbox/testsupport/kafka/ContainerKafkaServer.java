@@ -3,6 +3,7 @@ package dev.outbox.testsupport.kafka;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.testcontainers.kafka.KafkaContainer;
 
+import dev.outbox.embedded.kafka.KafkaServer;
 import dev.outbox.testsupport.containers.PausableContainer;
 
 /**

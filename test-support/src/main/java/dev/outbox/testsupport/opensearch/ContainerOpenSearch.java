@@ -3,6 +3,7 @@ package dev.outbox.testsupport.opensearch;
 import org.opensearch.testcontainers.OpensearchContainer;
 import org.testcontainers.utility.DockerImageName;
 
+import dev.outbox.embedded.opensearch.OpenSearchServer;
 import dev.outbox.testsupport.containers.PausableContainer;
 
 /**

@@ -2,6 +2,7 @@ package dev.outbox.testsupport.postgres;
 
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
+import dev.outbox.embedded.postgres.PostgresServer;
 import dev.outbox.testsupport.containers.PausableContainer;
 
 /**

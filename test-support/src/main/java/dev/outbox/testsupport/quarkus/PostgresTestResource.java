@@ -2,8 +2,8 @@ package dev.outbox.testsupport.quarkus;
 
 import java.util.Map;
 
+import dev.outbox.embedded.postgres.PostgresServer;
 import dev.outbox.testsupport.SharedInfrastructure;
-import dev.outbox.testsupport.postgres.PostgresServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**

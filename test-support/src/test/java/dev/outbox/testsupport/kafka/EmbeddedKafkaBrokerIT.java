@@ -34,6 +34,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.outbox.embedded.kafka.EmbeddedKafkaBroker;
+import dev.outbox.embedded.kafka.KafkaServer;
 import dev.outbox.testsupport.SharedInfrastructure;
 
 class EmbeddedKafkaBrokerIT {

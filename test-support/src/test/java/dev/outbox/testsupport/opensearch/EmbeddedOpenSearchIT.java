@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 
 import org.junit.jupiter.api.Test;
 
+import dev.outbox.embedded.opensearch.OpenSearchServer;
 import dev.outbox.testsupport.SharedInfrastructure;
 
 class EmbeddedOpenSearchIT {

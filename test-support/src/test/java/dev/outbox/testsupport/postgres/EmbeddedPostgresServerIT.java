@@ -24,8 +24,11 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.outbox.embedded.postgres.EmbeddedPostgresServer;
+import dev.outbox.embedded.postgres.PostgresServer;
+import dev.outbox.embedded.postgres.PrivilegeDrop;
+import dev.outbox.embedded.process.LoopbackPorts;
 import dev.outbox.testsupport.SharedInfrastructure;
-import dev.outbox.testsupport.process.LoopbackPorts;
 
 class EmbeddedPostgresServerIT {
 
@@ -119,7 +122,7 @@ class EmbeddedPostgresServerIT {
 
     @ParameterizedTest
     @EnumSource(value = PrivilegeDrop.class, names = {"USER_NAMESPACE", "SETPRIV_NOBODY"})
-    @EnabledIf("dev.outbox.testsupport.postgres.PrivilegeDrop#runningAsRoot")
+    @EnabledIf("dev.outbox.embedded.postgres.PrivilegeDrop#runningAsRoot")
     void runsAsRootThroughEachRouteWithoutRootPrivileges(PrivilegeDrop route) throws Exception {
         assumeTrue(route != PrivilegeDrop.USER_NAMESPACE || PrivilegeDrop.userNamespacesAllowed(),
                 "user namespaces are not allowed here");

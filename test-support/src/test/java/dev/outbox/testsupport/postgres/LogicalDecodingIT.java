@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.outbox.embedded.postgres.PostgresServer;
 import dev.outbox.testsupport.SharedInfrastructure;
 
 class LogicalDecodingIT {

@@ -1,4 +1,4 @@
-package dev.outbox.testsupport.kafka;
+package dev.outbox.embedded.kafka;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.outbox.testsupport.postgres;
+package dev.outbox.embedded.postgres;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.outbox.testsupport.process;
+package dev.outbox.embedded.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.outbox.testsupport.postgres;
+package dev.outbox.embedded.postgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

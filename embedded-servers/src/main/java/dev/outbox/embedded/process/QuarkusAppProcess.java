@@ -1,4 +1,4 @@
-package dev.outbox.testsupport.process;
+package dev.outbox.embedded.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
-import static org.awaitility.Awaitility.await;
 
 /**
  * A packaged Quarkus application as a real process on a free port, configured by system properties, so tests can
@@ -87,8 +86,8 @@ public final class QuarkusAppProcess implements AutoCloseable {
     }
 
     public QuarkusAppProcess awaitReady(Duration deadline) {
-        await(name + " ready on port " + port).atMost(deadline).pollInterval(Duration.ofMillis(200))
-                .until(() -> {
+        Poll.until(name + " ready on port " + port).atMost(deadline).every(Duration.ofMillis(200))
+                .holds(() -> {
                     assertAlive();
                     return status("/q/health/ready") == 200;
                 });

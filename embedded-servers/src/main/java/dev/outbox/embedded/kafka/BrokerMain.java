@@ -1,4 +1,4 @@
-package dev.outbox.testsupport.kafka;
+package dev.outbox.embedded.kafka;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,10 @@
-package dev.outbox.testsupport.postgres;
+package dev.outbox.embedded.postgres;
 
-import static org.awaitility.Awaitility.await;
+
+import dev.outbox.embedded.process.ChildProcess;
+import dev.outbox.embedded.process.LoopbackPorts;
+import dev.outbox.embedded.process.Poll;
+import dev.outbox.embedded.process.WorkDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,9 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
 
-import dev.outbox.testsupport.process.ChildProcess;
-import dev.outbox.testsupport.process.LoopbackPorts;
-import dev.outbox.testsupport.process.WorkDirectory;
 
 /**
  * A real PostgreSQL 17 from zonky's binaries, run by this JVM as a child process (no {@code pg_ctl}, no Docker):
@@ -104,7 +105,7 @@ public final class EmbeddedPostgresServer implements PostgresServer {
     }
 
     /** An instance that takes its port from {@code freePorts}, to test what happens when that port is taken. */
-    EmbeddedPostgresServer(IntSupplier freePorts) {
+    public EmbeddedPostgresServer(IntSupplier freePorts) {
         this(PrivilegeDrop.forThisProcess(), Durability.FAST, WorkDirectory.newInstanceDirectory("embedded-pg"), 0, freePorts);
     }
 
@@ -277,12 +278,12 @@ public final class EmbeddedPostgresServer implements PostgresServer {
     }
 
     private void awaitReady() {
-        await("PostgreSQL on port " + port + " accepting connections")
+        Poll.until("PostgreSQL on port " + port + " accepting connections")
                 .atMost(READY_DEADLINE)
-                .pollInterval(Duration.ofMillis(50))
-                .ignoreExceptionsInstanceOf(SQLException.class)
+                .every(Duration.ofMillis(50))
+                .ignoring(SQLException.class)
                 .failFast("PostgreSQL exited", () -> !process.isAlive())
-                .until(this::servesOurData);
+                .holds(this::servesOurData);
     }
 
     /* Our data directory, not just any server: every build here uses the same user and password, so another build's

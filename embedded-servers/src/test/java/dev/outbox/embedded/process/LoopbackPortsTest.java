@@ -1,4 +1,4 @@
-package dev.outbox.testsupport.process;
+package dev.outbox.embedded.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.outbox.testsupport.opensearch;
+package dev.outbox.embedded.opensearch;
 
 /** A running single-node OpenSearch cluster, plain HTTP without security, that tests can stop and start again. */
 public interface OpenSearchServer extends AutoCloseable {

@@ -1,4 +1,4 @@
-package dev.outbox.testsupport.postgres;
+package dev.outbox.embedded.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

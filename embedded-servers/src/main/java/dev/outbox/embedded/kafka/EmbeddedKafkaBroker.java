@@ -1,6 +1,10 @@
-package dev.outbox.testsupport.kafka;
+package dev.outbox.embedded.kafka;
 
-import static org.awaitility.Awaitility.await;
+import dev.outbox.embedded.process.ChildProcess;
+import dev.outbox.embedded.process.LoopbackPorts;
+import dev.outbox.embedded.process.Poll;
+import dev.outbox.embedded.process.RecordedClasspath;
+import dev.outbox.embedded.process.WorkDirectory;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -21,12 +25,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Uuid;
-import org.awaitility.core.ConditionFactory;
 
-import dev.outbox.testsupport.process.ChildProcess;
-import dev.outbox.testsupport.process.LoopbackPorts;
-import dev.outbox.testsupport.process.RecordedClasspath;
-import dev.outbox.testsupport.process.WorkDirectory;
 
 /**
  * A real single-node KRaft Kafka broker ({@code kafka_2.13}, broker and controller in one) in a child JVM:
@@ -211,18 +210,18 @@ public final class EmbeddedKafkaBroker implements KafkaServer {
 
     private void awaitReady() {
         // The port first: an admin client created earlier would log a warning for every refused connection.
-        awaitBroker("listening").until(this::acceptsConnections);
+        awaitBroker("listening").holds(this::acceptsConnections);
         String clusterId = clusterId();
         try (Admin admin = admin()) {
-            awaitBroker("serving requests").until(() -> isOurBroker(admin, clusterId));
+            awaitBroker("serving requests").holds(() -> isOurBroker(admin, clusterId));
         }
     }
 
-    private ConditionFactory awaitBroker(String state) {
-        return await("Kafka broker on " + bootstrapServers() + " " + state)
+    private Poll awaitBroker(String state) {
+        return Poll.until("Kafka broker on " + bootstrapServers() + " " + state)
                 .atMost(READY_DEADLINE)
-                .pollInterval(Duration.ofMillis(100))
-                .ignoreExceptions()
+                .every(Duration.ofMillis(100))
+                .ignoring(Exception.class)
                 .failFast("the broker's JVM exited", () -> !process.isAlive());
     }
 

@@ -1,6 +1,11 @@
-package dev.outbox.testsupport.opensearch;
+package dev.outbox.embedded.opensearch;
 
-import static org.awaitility.Awaitility.await;
+
+import dev.outbox.embedded.process.ChildProcess;
+import dev.outbox.embedded.process.LoopbackPorts;
+import dev.outbox.embedded.process.Poll;
+import dev.outbox.embedded.process.RecordedClasspath;
+import dev.outbox.embedded.process.WorkDirectory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,10 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.outbox.testsupport.process.ChildProcess;
-import dev.outbox.testsupport.process.LoopbackPorts;
-import dev.outbox.testsupport.process.RecordedClasspath;
-import dev.outbox.testsupport.process.WorkDirectory;
 
 /**
  * A real OpenSearch 2.19 node (module {@code opensearch-node}) in a child JVM tied to this one by its standard input:
@@ -86,12 +87,12 @@ public final class EmbeddedOpenSearch implements OpenSearchServer {
         for (int attempt = 1; ; attempt++) {
             process = ChildProcess.start("opensearch", command(), log);
             try {
-                await("OpenSearch node on " + url() + " ready")
+                Poll.until("OpenSearch node on " + url() + " ready")
                         .atMost(READY_DEADLINE)
-                        .pollInterval(Duration.ofMillis(200))
-                        .ignoreExceptions()
+                        .every(Duration.ofMillis(200))
+                        .ignoring(Exception.class)
                         .failFast("the node's JVM exited", () -> !process.isAlive())
-                        .until(this::isOurClusterReady);
+                        .holds(this::isOurClusterReady);
                 startedBefore = true;
                 return this;
             } catch (RuntimeException e) {

@@ -1,4 +1,4 @@
-package dev.outbox.testsupport.postgres;
+package dev.outbox.embedded.postgres;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

