@@ -93,6 +93,12 @@ class LocalPipelineIT {
             await(service + " exported a span of the publish's trace").atMost(CONVERGE_DEADLINE)
                     .until(() -> traces.recorded(service, PUBLISH_TRACE_ID));
         }
+        // One tree, not four pieces that share an id: every span descends from blog-app's request.
+        await("the publish's spans hang from blog-app's request alone").atMost(CONVERGE_DEADLINE)
+                .until(() -> OtlpCollector.roots(traces.spans(PUBLISH_TRACE_ID)).stream()
+                        .map(span -> span.service() + " " + span.kindName()).toList(), List.of("blog-app SERVER")::equals);
+        System.out.print("The publish's trace, as the services exported it:\n" + OtlpCollector.tree(
+                traces.spans(PUBLISH_TRACE_ID), List.of("http.route", "messaging.consumer.group.name", "outbox.outcome")));
         runDemo();
         runDeadLetterCommands();
         for (int port : List.of(blogPort, ports.get(4), ports.get(5), searchPort)) {
