@@ -345,14 +345,22 @@ public final class GroupConsumer<E> {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
-        // A member that crashed and is not restarted (or has no instance id) holds its partitions until its session
-        // times out. Kafka's default is 45 s.
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        if (!usesConsumerProtocol()) {
+            // A member that crashed and is not restarted (or has no instance id) holds its partitions until its
+            // session times out. Kafka's default is 45 s. KIP-848's consumer protocol takes both from the broker and
+            // refuses them here (docs/reliability.md, "Rejoining after a crash").
+            p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+            p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        }
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.putAll(settings.consumer());
         return p;
+    }
+
+    private boolean usesConsumerProtocol() {
+        return "consumer".equalsIgnoreCase(settings.consumer().getOrDefault(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "")
+                .strip());
     }
 
     private Map<String, Object> producerProperties() {
