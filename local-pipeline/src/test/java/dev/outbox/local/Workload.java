@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,9 +46,12 @@ final class Workload {
 
     /**
      * What the views showed once they converged; duplicates are extra deliveries of this workload's writes seen on the
-     * topic; unavailable counts the 503 + Retry-After answers that were retried.
+     * topic; unavailable counts the 503 + Retry-After answers that were retried. {@code countedAfterLastWrite} and
+     * {@code indexedAfterLastWrite} are how long after the last write returned every author's {@code total_blogs},
+     * and the index's blogs per author, were right (to within the checks' polling, 100 ms): issue 17's "caught up".
      */
-    record Outcome(int writes, long liveBlogs, long duplicatesOnTopic, int unavailable) {
+    record Outcome(int writes, long liveBlogs, long duplicatesOnTopic, int unavailable, Duration countedAfterLastWrite,
+                   Duration indexedAfterLastWrite) {
     }
 
     /** How long one write may keep being refused with 503 before the run fails. */
@@ -61,6 +65,7 @@ final class Workload {
     private final AtomicInteger done = new AtomicInteger();
     private final AtomicInteger unavailable = new AtomicInteger();
     private final AtomicInteger imports = new AtomicInteger();
+    private final AtomicLong lastWriteAt = new AtomicLong();
     private final Object hold = new Object();
     /** Writers start no operation while this many are done (guarded by {@link #hold}). */
     private int heldAt = Integer.MAX_VALUE;
@@ -126,6 +131,7 @@ final class Workload {
                     for (int i = 0; i < share; i++) {
                         awaitNotHeld();
                         write(mine, random);
+                        lastWriteAt.accumulateAndGet(System.nanoTime(), Math::max);
                         done.incrementAndGet();
                     }
                     return null;
@@ -207,6 +213,7 @@ final class Workload {
             blogs.put(ids.get(i), new Blog(ids.get(i), author, 1, words.get(i), true));
             writes.add(ids.get(i) + "@1:BlogPublished");
         }
+        lastWriteAt.accumulateAndGet(System.nanoTime(), Math::max);
     }
 
     /** Waits until counts, index and topic show the truth; fails with the first difference at the deadline. */
@@ -218,6 +225,7 @@ final class Workload {
                         .isEqualTo(live.stream().filter(blog -> blog.author().equals(author)).count());
             }
         });
+        Duration counted = Duration.ofNanos(System.nanoTime() - lastWriteAt.get());
         // A blank query lists every live blog of the author in the index.
         await("the search index").atMost(deadline).untilAsserted(() -> {
             for (Api.Author author : authors) {
@@ -225,6 +233,7 @@ final class Workload {
                         .isEqualTo(live.stream().filter(blog -> blog.author().equals(author)).count());
             }
         });
+        Duration indexed = Duration.ofNanos(System.nanoTime() - lastWriteAt.get());
         await("each blog at its latest version").atMost(deadline).untilAsserted(() -> {
             for (Blog blog : live) {
                 JsonNode found = api.search(blog.word());
@@ -243,7 +252,8 @@ final class Workload {
                     write).hasSize(1);
         }
         return new Outcome(writes.size(), live.size(),
-                writes.stream().mapToLong(write -> onTopic.get(write).size() - 1).sum(), unavailable.get());
+                writes.stream().mapToLong(write -> onTopic.get(write).size() - 1).sum(), unavailable.get(), counted,
+                indexed);
     }
 
     /** Reads the topic from the start until every write is there; "blog@version:type" → the event id of each copy. */
