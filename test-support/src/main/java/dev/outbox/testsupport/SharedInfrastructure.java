@@ -1,14 +1,14 @@
 package dev.outbox.testsupport;
 
-import dev.outbox.embedded.kafka.KafkaServer;
-import dev.outbox.embedded.opensearch.OpenSearchServer;
-import dev.outbox.embedded.postgres.PostgresServer;
-
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.function.Supplier;
+
+import dev.outbox.embedded.kafka.KafkaServer;
+import dev.outbox.embedded.opensearch.OpenSearchServer;
+import dev.outbox.embedded.postgres.PostgresServer;
 
 
 /**

@@ -1,7 +1,5 @@
 package dev.outbox.testsupport;
 
-import dev.outbox.embedded.process.WorkDirectory;
-
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+
+import dev.outbox.embedded.process.WorkDirectory;
 
 
 class NoOrphanProcessesIT {

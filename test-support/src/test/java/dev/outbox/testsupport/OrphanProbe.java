@@ -1,11 +1,11 @@
 package dev.outbox.testsupport;
 
+import java.io.IOException;
+import java.util.stream.Collectors;
+
 import dev.outbox.embedded.kafka.EmbeddedKafkaBroker;
 import dev.outbox.embedded.opensearch.EmbeddedOpenSearch;
 import dev.outbox.embedded.postgres.EmbeddedPostgresServer;
-
-import java.io.IOException;
-import java.util.stream.Collectors;
 
 
 /**

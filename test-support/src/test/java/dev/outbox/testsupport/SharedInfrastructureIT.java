@@ -1,9 +1,5 @@
 package dev.outbox.testsupport;
 
-import dev.outbox.embedded.kafka.KafkaServer;
-import dev.outbox.embedded.opensearch.OpenSearchServer;
-import dev.outbox.embedded.postgres.PostgresServer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -15,6 +11,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
+
+import dev.outbox.embedded.kafka.KafkaServer;
+import dev.outbox.embedded.opensearch.OpenSearchServer;
+import dev.outbox.embedded.postgres.PostgresServer;
 
 
 class SharedInfrastructureIT {

@@ -1,7 +1,6 @@
 package dev.outbox.analytics.secrets;
 
 import dev.outbox.embedded.process.QuarkusAppProcess;
-
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,9 +1,8 @@
 package dev.outbox.relay.support;
 
-import dev.outbox.embedded.process.QuarkusAppProcess;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outbox.embedded.process.QuarkusAppProcess;
 
 import java.io.IOException;
 import java.util.HashMap;

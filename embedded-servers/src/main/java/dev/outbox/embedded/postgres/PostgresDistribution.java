@@ -1,7 +1,5 @@
 package dev.outbox.embedded.postgres;
 
-import dev.outbox.embedded.process.WorkDirectory;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +17,8 @@ import java.util.zip.CRC32;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.tukaani.xz.XZInputStream;
+
+import dev.outbox.embedded.process.WorkDirectory;
 
 
 /**
