@@ -127,6 +127,36 @@ public final class ChildProcess {
         }
     }
 
+    /**
+     * SIGSTOP to the process and every descendant: the tree stays alive, holds its connections and its JIT-compiled
+     * code, and runs nothing until {@link #resume}, as a JVM in a long pause would.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT to the tree {@link #pause} stopped. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        List<String> command = Stream.concat(Stream.of("kill", "-" + signal),
+                processTree().stream().map(handle -> Long.toString(handle.pid()))).toList();
+        try {
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!kill.waitFor(KILL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("Cannot send SIG" + signal + " to " + name + ": "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot send SIG" + signal + " to " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted sending SIG" + signal + " to " + name, e);
+        }
+    }
+
     /** An exception about this process that carries the end of its log. */
     public IllegalStateException failure(String message, Throwable cause) {
         return new IllegalStateException(message + "\n--- last lines of " + log + " ---\n" + logTail(), cause);

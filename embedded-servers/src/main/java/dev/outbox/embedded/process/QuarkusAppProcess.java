@@ -111,6 +111,15 @@ public final class QuarkusAppProcess implements AutoCloseable {
         process.stop(STOP_GRACE);
     }
 
+    /** SIGSTOP: the service keeps its connections and its warm JIT but runs nothing until {@link #resume}. */
+    public void pause() {
+        process.pause();
+    }
+
+    public void resume() {
+        process.resume();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
