@@ -42,7 +42,16 @@ public final class CpuSplit {
     }
 
     /** Average cores busy per part over a window, this JVM first and the rest of the machine last. */
-    public record Share(Map<String, Double> coresByPart) {
+    public record Share(Map<String, Double> coresByPart, double seconds) {
+
+        public double cores(String part) {
+            return coresByPart.getOrDefault(part, 0.0);
+        }
+
+        /** CPU time the part used over the window. */
+        public double cpuSeconds(String part) {
+            return cores(part) * seconds;
+        }
 
         public String describe() {
             return coresByPart.entrySet().stream()
@@ -79,7 +88,7 @@ public final class CpuSplit {
             cores.put(selfName, nanosByPart.getOrDefault(selfName, 0L) / wall);
             parts.forEach(part -> cores.put(part.name(), nanosByPart.getOrDefault(part.name(), 0L) / wall));
             cores.put(restName, Math.max(0, machine - ours) / wall);
-            return new Share(cores);
+            return new Share(cores, wall / 1e9);
         }
     }
 

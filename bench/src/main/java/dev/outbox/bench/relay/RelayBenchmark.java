@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The relay benchmark: commit-to-consumer latency at steady outbox rates through the packaged cdc-relay, then how fast
- * it drains a backlog, next to the ceiling of bare logical decoding of the same WAL. Run from the repository root.
+ * it drains a backlog, warm and as a new JVM, next to the ceiling of bare logical decoding of the same WAL. Run from
+ * the repository root.
  */
 public final class RelayBenchmark {
 
@@ -45,6 +47,8 @@ public final class RelayBenchmark {
     private static final Path JAR = Path.of("cdc-relay/target/quarkus-app/quarkus-run.jar");
     private static final Duration READY_DEADLINE = Duration.ofSeconds(120);
     private static final Duration ARRIVAL_DEADLINE = Duration.ofMinutes(10);
+    /** The paused relay holds its replication connection meanwhile: wait for a quiet machine, but not for minutes. */
+    private static final Duration WARM_IDLE_PATIENCE = Duration.ofSeconds(30);
     /** What cdc-relay sets when not overridden (EngineProperties, RelayEngine), shown beside the figures. */
     private static final Map<String, String> RELAY_DEFAULTS = Map.of(
             "relay.debezium.max.batch.size", "2048",
@@ -65,6 +69,11 @@ public final class RelayBenchmark {
                   Histogram toBrokerMillis, CpuSplit.Share cpu, double busyBefore) {
     }
 
+    /** A backlog drained by the steady phases' relay, paused while the backlog was written: no start, a warm JIT. */
+    record WarmDrain(int events, double relayPerSecond, double relayMicrosPerEvent, long missing, CpuSplit.Share cpu,
+                     double busyBefore) {
+    }
+
     record Drain(int events, double writtenPerSecond, double relayPerSecond, double relayFromLaunchSeconds,
                  double firstEventAfterLaunchSeconds, long missing, CpuSplit.Share relayCpu, double relayBusyBefore,
                  double ceilingPerSecond, CpuSplit.Share ceilingCpu, double ceilingBusyBefore) {
@@ -75,6 +84,7 @@ public final class RelayBenchmark {
         Path root = WorkDirectory.root();
         Files.createDirectories(root);
         List<Steady> steady = new ArrayList<>();
+        WarmDrain warm;
         Drain drain;
         String database;
         try (EmbeddedPostgresServer postgres = new EmbeddedPostgresServer(settings.durability()).start();
@@ -89,7 +99,10 @@ public final class RelayBenchmark {
                     "quarkus.datasource.jdbc.url", jdbcUrl,
                     "quarkus.datasource.username", postgres.username(),
                     "quarkus.datasource.password", postgres.password(),
-                    "kafka.bootstrap.servers", kafka.bootstrapServers()));
+                    "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                    // The warm drain pauses the relay for longer than the 10 s lease: Postgres would end the lock
+                    // session, and the relay would exit as a paused active relay must (docs/relay.md).
+                    "relay.lock-lease", "10m"));
             OtlpSink collector = settings.tracing() == RelaySettings.Tracing.ON ? new OtlpSink() : null;
             if (collector != null) {
                 relayProperties.put("outbox.tracing.otlp-endpoint", collector.endpoint());
@@ -109,6 +122,8 @@ public final class RelayBenchmark {
                         steady.add(steadyRate(settings, load, tap, rate));
                         relay.assertAlive();
                     }
+                    warm = drainWarm(settings, load, tap, relay, () -> postgres.connect("relay_bench"));
+                    relay.assertAlive();
                 }
                 drain = drainBacklog(settings, load, tap, relayProperties, root,
                         new DecodingCeiling(login),
@@ -123,8 +138,9 @@ public final class RelayBenchmark {
                 }
             }
         }
-        report(settings, database, steady, drain);
-        boolean complete = steady.stream().allMatch(s -> s.missing() == 0) && drain.missing() == 0;
+        report(settings, database, steady, warm, drain);
+        boolean complete = steady.stream().allMatch(s -> s.missing() == 0) && warm.missing() == 0
+                && drain.missing() == 0;
         if (!complete) {
             System.err.println("FAILED: events did not arrive in Kafka within " + ARRIVAL_DEADLINE);
             System.exit(1);
@@ -171,9 +187,62 @@ public final class RelayBenchmark {
                 endToEnd, toBroker, cpuStart.until(cpuEnd), busyBefore);
     }
 
-    /** A connection to the bench database, for the ceiling's slot. */
+    /** When the first and the last event of a backlog reached the tap. */
+    private record ArrivalSpan(long first, long last) {
+
+        static ArrivalSpan of(KafkaTap tap, List<UUID> backlog) {
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (UUID id : backlog) {
+                KafkaTap.Arrival arrival = tap.arrival(id);
+                if (arrival != null) {
+                    first = Math.min(first, arrival.receivedNanos());
+                    last = Math.max(last, arrival.receivedNanos());
+                }
+            }
+            return new ArrivalSpan(first, last);
+        }
+    }
+
+    /** A connection to the bench database, for the ceiling's slot and the walsender's timeout. */
     private interface Connector {
         Connection connect() throws SQLException;
+    }
+
+    /**
+     * Pauses the running relay (SIGSTOP), writes the backlog, resumes it and times the backlog into Kafka: the relay's
+     * cost per event once its code is compiled, which a fresh JVM's drain mixes with its start and its JIT.
+     */
+    private static WarmDrain drainWarm(RelaySettings settings, OutboxLoad load, KafkaTap tap, QuarkusAppProcess relay,
+                                       Connector connector) throws Exception {
+        try (Connection connection = connector.connect(); Statement statement = connection.createStatement()) {
+            // The paused relay confirms nothing; at the default 60 s its walsender would hang up on it mid-backlog.
+            statement.execute("alter system set wal_sender_timeout = '10min'");
+            statement.execute("select pg_reload_conf()");
+        }
+        int events = settings.backlog();
+        System.out.printf(Locale.ROOT, "# relay paused; writing a backlog of %d events ...%n", events);
+        relay.pause();
+        List<UUID> backlog;
+        double busyBefore;
+        try {
+            backlog = KafkaTap.ids(load.burst(settings.backlogWriters(), events));
+            busyBefore = CpuSplit.awaitIdle(WARM_IDLE_PATIENCE);
+        } finally {
+            relay.resume();
+        }
+        System.out.println("# relay resumed on the backlog ...");
+        CpuSplit.Snapshot cpuStart = CPU.snapshot();
+        long resumedAt = System.currentTimeMillis();
+        long missing = tap.await(backlog, ARRIVAL_DEADLINE);
+        CpuSplit.Snapshot cpuEnd = CPU.snapshot();
+        // relay-steady.jfr (--profile) holds this phase too: its samples between these two times are the drain's.
+        System.out.printf(Locale.ROOT, "# warm drain done; it ran from %s to %s%n", Instant.ofEpochMilli(resumedAt),
+                Instant.now());
+        ArrivalSpan span = ArrivalSpan.of(tap, backlog);
+        CpuSplit.Share cpu = cpuStart.until(cpuEnd);
+        return new WarmDrain(events, events / seconds(span.last() - span.first()),
+                cpu.cpuSeconds("relay") * 1e6 / events, missing, cpu, busyBefore);
     }
 
     private static Drain drainBacklog(RelaySettings settings, OutboxLoad load, KafkaTap tap,
@@ -199,22 +268,14 @@ public final class RelayBenchmark {
             missing = tap.await(backlog, ARRIVAL_DEADLINE);
             relayCpu = relayCpuStart.until(CPU.snapshot());
         }
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        for (UUID id : backlog) {
-            KafkaTap.Arrival arrival = tap.arrival(id);
-            if (arrival != null) {
-                first = Math.min(first, arrival.receivedNanos());
-                last = Math.max(last, arrival.receivedNanos());
-            }
-        }
+        ArrivalSpan span = ArrivalSpan.of(tap, backlog);
 
         System.out.println("# decoding the same WAL through a bare replication stream ...");
         double ceilingBusyBefore = CpuSplit.awaitIdle(settings.idleWait());
         DecodingCeiling.Result decoded = ceiling.drain(events);
-        return new Drain(events, writtenPerSecond, events / seconds(last - first), seconds(last - launch),
-                seconds(first - launch), missing, relayCpu, relayBusyBefore, events / seconds(decoded.nanos()),
-                decoded.cpu(), ceilingBusyBefore);
+        return new Drain(events, writtenPerSecond, events / seconds(span.last() - span.first()),
+                seconds(span.last() - launch), seconds(span.first() - launch), missing, relayCpu, relayBusyBefore,
+                events / seconds(decoded.nanos()), decoded.cpu(), ceilingBusyBefore);
     }
 
     private static void createTopic(EmbeddedKafkaBroker kafka)
@@ -237,7 +298,8 @@ public final class RelayBenchmark {
         }
     }
 
-    private static void report(RelaySettings settings, String database, List<Steady> steady, Drain drain)
+    private static void report(RelaySettings settings, String database, List<Steady> steady, WarmDrain warm,
+                               Drain drain)
             throws Exception {
         Map<String, String> relaySettings = new TreeMap<>(RELAY_DEFAULTS);
         relaySettings.putAll(settings.relayOverrides());
@@ -270,16 +332,21 @@ public final class RelayBenchmark {
                     s.toBrokerMillis().getMaxValue(), s.missing());
         }
         System.out.println();
-        System.out.println("| backlog drain | events | events/s | relay / ceiling |");
-        System.out.println("|---|---:|---:|---:|");
-        System.out.printf(Locale.ROOT, "| relay, first to last event in Kafka | %d | %.0f | %.2f |%n", drain.events(),
-                drain.relayPerSecond(), drain.relayPerSecond() / drain.ceilingPerSecond());
-        System.out.printf(Locale.ROOT, "| relay, from process launch (first event after %.1f s) | %d | %.0f | %.2f |%n",
-                drain.firstEventAfterLaunchSeconds(), drain.events(), drain.events() / drain.relayFromLaunchSeconds(),
-                drain.events() / drain.relayFromLaunchSeconds() / drain.ceilingPerSecond());
-        System.out.printf(Locale.ROOT, "| ceiling: pgoutput into a bare replication stream | %d | %.0f | 1.00 |%n",
+        System.out.println("| backlog drain | events | events/s | relay / ceiling | relay CPU per event |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.printf(Locale.ROOT, "| warm relay (paused while written), first to last event in Kafka | %d | %.0f "
+                        + "| %.2f | %.0f µs |%n", warm.events(), warm.relayPerSecond(),
+                warm.relayPerSecond() / drain.ceilingPerSecond(), warm.relayMicrosPerEvent());
+        System.out.printf(Locale.ROOT, "| new relay, first to last event in Kafka | %d | %.0f | %.2f | |%n",
+                drain.events(), drain.relayPerSecond(), drain.relayPerSecond() / drain.ceilingPerSecond());
+        System.out.printf(Locale.ROOT, "| new relay, from process launch (first event after %.1f s) | %d | %.0f | %.2f "
+                        + "| %.0f µs |%n", drain.firstEventAfterLaunchSeconds(), drain.events(),
+                drain.events() / drain.relayFromLaunchSeconds(),
+                drain.events() / drain.relayFromLaunchSeconds() / drain.ceilingPerSecond(),
+                drain.relayCpu().cpuSeconds("relay") * 1e6 / drain.events());
+        System.out.printf(Locale.ROOT, "| ceiling: pgoutput into a bare replication stream | %d | %.0f | 1.00 | |%n",
                 drain.events(), drain.ceilingPerSecond());
-        System.out.printf(Locale.ROOT, "| (backlog written by %d connections) | %d | %.0f | |%n",
+        System.out.printf(Locale.ROOT, "| (backlog written by %d connections) | %d | %.0f | | |%n",
                 settings.backlogWriters(), drain.events(), drain.writtenPerSecond());
         System.out.println();
         System.out.println("```");
@@ -287,7 +354,9 @@ public final class RelayBenchmark {
             System.out.printf(Locale.ROOT, "steady %d/s: CPU in cores: %s (machine %.0f %% busy before)%n", s.rate(),
                     s.cpu().describe(), 100 * s.busyBefore());
         }
-        System.out.printf(Locale.ROOT, "relay drain: CPU in cores: %s (machine %.0f %% busy before)%n",
+        System.out.printf(Locale.ROOT, "warm drain:  CPU in cores: %s (machine %.0f %% busy before)%n",
+                warm.cpu().describe(), 100 * warm.busyBefore());
+        System.out.printf(Locale.ROOT, "new relay:   CPU in cores: %s (machine %.0f %% busy before)%n",
                 drain.relayCpu().describe(), 100 * drain.relayBusyBefore());
         System.out.printf(Locale.ROOT, "ceiling:     CPU in cores: %s (machine %.0f %% busy before)%n",
                 drain.ceilingCpu().describe(), 100 * drain.ceilingBusyBefore());
