@@ -42,7 +42,8 @@ public final class RelayBenchmark {
     private static final String TOPIC = "blog.events";
     private static final int PARTITIONS = 3;
     /** The broker is the one other JVM: its arguments (a long classpath) are not reliably readable from here. */
-    static final CpuSplit CPU = new CpuSplit("bench", List.of(CpuSplit.Part.argument("relay", "quarkus-run.jar"),
+    private static final String RELAY = "relay";
+    static final CpuSplit CPU = new CpuSplit("bench", List.of(CpuSplit.Part.argument(RELAY, "quarkus-run.jar"),
             CpuSplit.Part.executable("postgres", "/postgres"), CpuSplit.Part.executable("kafka", "/java")), "rest");
     private static final Path JAR = Path.of("cdc-relay/target/quarkus-app/quarkus-run.jar");
     private static final Duration READY_DEADLINE = Duration.ofSeconds(120);
@@ -70,13 +71,21 @@ public final class RelayBenchmark {
     }
 
     /** A backlog drained by the steady phases' relay, paused while the backlog was written: no start, a warm JIT. */
-    record WarmDrain(int events, double relayPerSecond, double relayMicrosPerEvent, long missing, CpuSplit.Share cpu,
-                     double busyBefore) {
+    record WarmDrain(int events, double relayPerSecond, long missing, CpuSplit.Share cpu, double busyBefore) {
+
+        double relayMicrosPerEvent() {
+            return cpu.cpuSeconds(RELAY) * 1e6 / events;
+        }
     }
 
     record Drain(int events, double writtenPerSecond, double relayPerSecond, double relayFromLaunchSeconds,
                  double firstEventAfterLaunchSeconds, long missing, CpuSplit.Share relayCpu, double relayBusyBefore,
                  double ceilingPerSecond, CpuSplit.Share ceilingCpu, double ceilingBusyBefore) {
+
+        /** From the launch: the JVM's start and JIT included. */
+        double relayMicrosPerEvent() {
+            return relayCpu.cpuSeconds(RELAY) * 1e6 / events;
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -240,9 +249,8 @@ public final class RelayBenchmark {
         System.out.printf(Locale.ROOT, "# warm drain done; it ran from %s to %s%n", Instant.ofEpochMilli(resumedAt),
                 Instant.now());
         ArrivalSpan span = ArrivalSpan.of(tap, backlog);
-        CpuSplit.Share cpu = cpuStart.until(cpuEnd);
-        return new WarmDrain(events, events / seconds(span.last() - span.first()),
-                cpu.cpuSeconds("relay") * 1e6 / events, missing, cpu, busyBefore);
+        return new WarmDrain(events, events / seconds(span.last() - span.first()), missing, cpuStart.until(cpuEnd),
+                busyBefore);
     }
 
     private static Drain drainBacklog(RelaySettings settings, OutboxLoad load, KafkaTap tap,
@@ -343,7 +351,7 @@ public final class RelayBenchmark {
                         + "| %.0f µs |%n", drain.firstEventAfterLaunchSeconds(), drain.events(),
                 drain.events() / drain.relayFromLaunchSeconds(),
                 drain.events() / drain.relayFromLaunchSeconds() / drain.ceilingPerSecond(),
-                drain.relayCpu().cpuSeconds("relay") * 1e6 / drain.events());
+                drain.relayMicrosPerEvent());
         System.out.printf(Locale.ROOT, "| ceiling: pgoutput into a bare replication stream | %d | %.0f | 1.00 | |%n",
                 drain.events(), drain.ceilingPerSecond());
         System.out.printf(Locale.ROOT, "| (backlog written by %d connections) | %d | %.0f | | |%n",
