@@ -195,12 +195,15 @@ class RejoinIT {
         }
 
         Set<Integer> firstAssignment() {
-            return assignments().stream().map(Assignment::partitions).filter(p -> !p.isEmpty()).findFirst()
-                    .orElse(Set.of());
+            return firstNonEmpty().map(Assignment::partitions).orElse(Set.of());
         }
 
         Optional<Long> firstOwned() {
-            return assignments().stream().filter(a -> !a.partitions().isEmpty()).map(Assignment::at).findFirst();
+            return firstNonEmpty().map(Assignment::at);
+        }
+
+        private Optional<Assignment> firstNonEmpty() {
+            return assignments().stream().filter(a -> !a.partitions().isEmpty()).findFirst();
         }
 
         long jvmStart() {
