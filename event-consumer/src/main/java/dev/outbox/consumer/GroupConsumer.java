@@ -68,6 +68,12 @@ public final class GroupConsumer<E> {
     private final Counter commitsFailed;
     private final Freshness freshness;
     private final Map<TopicPartition, Long> lagByPartition = new ConcurrentHashMap<>();
+    /**
+     * The owned partitions, replaced whole at the end of each rebalance callback: the callbacks change
+     * {@link #lagByPartition} one partition at a time, and a reader on another thread (readiness, a test's probe) must
+     * never see half an assignment.
+     */
+    private volatile Set<TopicPartition> owned = Set.of();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private boolean started;
@@ -133,11 +139,11 @@ public final class GroupConsumer<E> {
 
     /** Joined, but the group gave this member no partition. */
     public boolean isIdle() {
-        return joined && lagByPartition.isEmpty();
+        return joined && owned.isEmpty();
     }
 
     public Set<TopicPartition> assignment() {
-        return Set.copyOf(lagByPartition.keySet());
+        return owned;
     }
 
     /** Records of the owned partitions not yet consumed, as of the last fetch. */
@@ -387,6 +393,7 @@ public final class GroupConsumer<E> {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             partitions.forEach(lagByPartition::remove);
+            owned = Set.copyOf(lagByPartition.keySet());
             freshness.revoked(partitions);
             LOG.infof("Partitions revoked: %s", partitions);
         }
@@ -403,6 +410,7 @@ public final class GroupConsumer<E> {
                         .description("Records in the partition not yet consumed by this group")
                         .register(metrics);
             }
+            owned = Set.copyOf(lagByPartition.keySet()); // before joined: a joined member with partitions is never idle
             joined = true;
             if (lagByPartition.isEmpty()) {
                 LOG.info("In the group without partitions: a standby");
