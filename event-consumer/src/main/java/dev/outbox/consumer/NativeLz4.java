@@ -5,7 +5,7 @@ import net.jpountz.lz4.LZ4Factory;
 /**
  * Makes the Kafka clients' lz4 use lz4-java's native library: the relay's producer compressing, every member's
  * consumer decompressing. lz4-java loads it on its own only when it was itself loaded by the system class loader;
- * under Quarkus' class loader it falls back to its pure-Java codec, which took a quarter of the relay's sending thread
+ * under Quarkus' class loader it falls back to its pure-Java codec, which led the relay's sending thread's profile
  * in a backlog drain (docs/benchmarks.md, "Relay profile"). Once the native library is loaded, Kafka's
  * {@code LZ4Factory.fastestInstance()} returns the native factory. Kafka's consumer asks it once per process, for its
  * first lz4 batch, so this runs before a process creates its first Kafka client.

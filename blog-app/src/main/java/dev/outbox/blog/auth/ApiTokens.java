@@ -26,8 +26,8 @@ import java.util.Optional;
 /**
  * Issues personal API tokens and resolves a {@code Authorization: Bearer} header to its user.
  * Only a SHA-256 of each token is stored, so a database dump does not hand out write access. A token found valid is
- * remembered for {@code blog.auth.token-cache-ttl} ({@link ValidTokens}): the lookup ran on every write and was 8 % of
- * blog-app's CPU per publish (docs/benchmarks.md); a token row deleted to revoke it stops working within that time.
+ * remembered for {@code blog.auth.token-cache-ttl} ({@link ValidTokens}): the lookup ran on every write and showed in
+ * blog-app's publish profile (docs/benchmarks.md, "Publish path: profile"); a token row deleted to revoke it stops working within that time.
  */
 @ApplicationScoped
 public class ApiTokens {

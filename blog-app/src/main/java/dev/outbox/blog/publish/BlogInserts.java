@@ -15,7 +15,7 @@ import java.time.ZoneOffset;
 /**
  * Inserts a new blog with one statement on the transaction's own connection and gives it its id. A publish is the hot
  * path: Hibernate's persist of a new entity (persistence context, action queue, identity insert, array binding) cost
- * about three times the statement itself in blog-app's profile (docs/benchmarks.md, "Publish path: profile"). Reads,
+ * more than the statement itself in blog-app's profile (docs/benchmarks.md, "Publish path: profile"). Reads,
  * updates and deletes keep going through the {@link Blog} entity.
  */
 @ApplicationScoped

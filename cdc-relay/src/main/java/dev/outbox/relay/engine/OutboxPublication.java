@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * The publication the slot decodes publishes inserts and updates only. blog-app deletes each outbox row in the
  * transaction that inserted it; with deletes published, Postgres decoded each one and Debezium built a change event
- * and a tombstone for it, only for the relay to drop both: 27 % of the decoding thread's time in a backlog drain
+ * and a tombstone for it, only for the relay to drop both, the decoding thread's largest cost in a backlog drain
  * (docs/benchmarks.md, "Relay profile"). Created here when missing, before Debezium would create it without that
  * option; one that still publishes deletes is altered when this user owns it, and otherwise only reported
  * (Debezium's {@code skipped.operations} then drops the deletes, later and at a higher cost).

@@ -21,7 +21,7 @@ final class ProducerSettings {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // Each producer batch starts an lz4 frame with buffers of its own: at the default 16 KiB (~9 events) that start
-        // was a quarter of the sending thread's time in a backlog drain (docs/benchmarks.md, "Relay profile").
+        // led the sending thread's profile in a backlog drain (docs/benchmarks.md, "Relay profile").
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -43,8 +43,9 @@ final class Highlights {
 
     /**
      * Highlights of texts held elsewhere, by field, in their order: each text in a one-document in-memory index,
-     * analysed and highlighted exactly as the Lucene backend's. (An IndexWriter over all the hits cost 60 % of
-     * an OpenSearch query's CPU in the indexer: its flush and codecs, for an index thrown away at once.)
+     * analysed and highlighted exactly as the Lucene backend's. (An IndexWriter over all the hits spent most of an
+     * OpenSearch query's CPU on its flush and codecs, for an index thrown away at once: docs/benchmarks.md, "OpenSearch
+     * queries: profile".)
      */
     static Map<String, String[]> of(Analyzer analyzer, Query query, List<String> titles, List<String> bodies)
             throws IOException {
