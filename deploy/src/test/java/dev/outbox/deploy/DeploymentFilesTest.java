@@ -51,6 +51,20 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void everyServiceRunsG1WithAFixedHeapThatLeavesItsMemoryLimitRoomForTheRestOfTheJvm() {
+        // Under a limit below ~1.8 GiB the JVM would pick the serial collector and size the heap from the limit;
+        // the heaps were measured with G1 (docs/benchmarks.md, "Memory").
+        Pattern heap = Pattern.compile("_JAVA_OPTS:--XX:\\+UseG1GC -Xmx(\\d+)m}");
+        for (String app : APPS) {
+            Matcher options = heap.matcher(String.valueOf(environment(app).get("JAVA_OPTS")));
+            assertThat(options.find()).as("JAVA_OPTS of %s: %s", app, environment(app).get("JAVA_OPTS")).isTrue();
+            int limitMib = Integer.parseInt(String.valueOf(service(app).get("mem_limit")).replace("m", ""));
+            assertThat(Integer.parseInt(options.group(1))).as("heap of %s in MiB", app)
+                    .isLessThanOrEqualTo(limitMib * 3 / 8);
+        }
+    }
+
+    @Test
     void aStandbyRelayRunsBesideTheActiveOneWithTheSameSettingsItsOwnPortAndIsScraped() {
         Map<String, Object> standby = service("cdc-relay-standby");
         Map<String, Object> active = service("cdc-relay");

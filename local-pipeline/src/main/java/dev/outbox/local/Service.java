@@ -1,6 +1,7 @@
 package dev.outbox.local;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,18 @@ record Service(String name, String module, int port, Map<String, String> setting
 
     Service(String module, int port, Map<String, String> settings) {
         this(module, module, port, settings);
+    }
+
+    /**
+     * Its heap, sized from the most the module keeps live in the pipeline benchmark's catch-up, with room for young
+     * garbage: G1 grows any heap to its maximum under load, so a larger one only holds more memory (docs/benchmarks.md,
+     * "Memory"). docker-compose sets the same.
+     */
+    List<String> jvmOptions() {
+        return List.of(switch (module) {
+            case "cdc-relay", "search-indexer" -> "-Xmx192m";
+            default -> "-Xmx128m";
+        });
     }
 
     Path jar(Path repository) {

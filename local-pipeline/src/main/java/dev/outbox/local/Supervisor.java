@@ -178,7 +178,7 @@ final class Supervisor {
     }
 
     private QuarkusAppProcess launch(Service service, Path log) {
-        return QuarkusAppProcess.launch(service.name(), service.jar(settings.repository()), List.of("-Xmx256m"),
+        return QuarkusAppProcess.launch(service.name(), service.jar(settings.repository()), service.jvmOptions(),
                 service.settings(), log, service.port());
     }
 }

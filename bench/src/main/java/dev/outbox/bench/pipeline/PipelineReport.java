@@ -27,7 +27,7 @@ final class PipelineReport {
     void print(PipelineSettings settings, List<PipelineBenchmark.Results> runs) {
         out.println();
         out.println("```");
-        Machine.printHeader(out, "default flags for the bench; each service with -Xmx256m (LocalPipeline)");
+        Machine.printHeader(out, "default flags for the bench; the services with LocalPipeline's heaps (-Xmx128m, relay and search -Xmx192m) and MALLOC_ARENA_MAX=2");
         out.println("Pipeline: LocalPipeline: embedded PostgreSQL (fsync on), one KRaft broker, topic "
                 + Topics.EVENTS + " with " + Topics.PARTITIONS + " partitions; blog-app, cdc-relay, "
                 + "analytics-consumer and search-indexer from their packaged jars with their default settings; "
@@ -154,7 +154,8 @@ final class PipelineReport {
     private void memory(String highestRate, List<ResidentMemory.Usage> atRate, List<ResidentMemory.Usage> catchUp) {
         Map<String, ResidentMemory.Usage> catchUpByPart = catchUp.stream()
                 .collect(Collectors.toMap(ResidentMemory.Usage::part, Function.identity()));
-        out.printf(Locale.ROOT, "| resident memory, MiB | %s: peak / mean | catch-up: peak / mean |%n", highestRate);
+        out.printf(Locale.ROOT, "| resident memory, MiB | %s: peak (file-mapped at peak) / mean "
+                + "| catch-up: peak (file-mapped at peak) / mean |%n", highestRate);
         out.println("|---|---:|---:|");
         for (ResidentMemory.Usage usage : atRate) {
             out.printf(Locale.ROOT, "| %s | %s | %s |%n", usage.part().equals("postgres")
@@ -188,8 +189,13 @@ final class PipelineReport {
     }
 
     private static String mib(ResidentMemory.Usage usage) {
-        return usage == null || usage.samples() == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f / %.0f",
-                usage.peakKib() / KIB_PER_MIB, usage.meanKib() / KIB_PER_MIB);
+        if (usage == null || usage.samples() == 0) {
+            return "n/a";
+        }
+        String fileMapped = usage.part().equals("postgres") ? ""
+                : String.format(Locale.ROOT, " (%.0f)", usage.fileKibAtPeak() / KIB_PER_MIB);
+        return String.format(Locale.ROOT, "%.0f%s / %.0f", usage.peakKib() / KIB_PER_MIB, fileMapped,
+                usage.meanKib() / KIB_PER_MIB);
     }
 
     private static String spread(Histogram micros) {

@@ -3,33 +3,43 @@ package dev.outbox.bench.pipeline;
 import dev.outbox.local.LocalPipeline;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * The resident memory of each part of the pipeline, sampled once a second on its own thread while a phase runs: each
- * service's JVM and Kafka's JVM by VmRSS, Postgres by Pss summed over its processes (RSS would count the shared
- * buffers once per backend). A part that is stopped has no sample. Linux only ({@code /proc}).
+ * service's JVM and Kafka's JVM by VmRSS, with the part of it that maps files (RssFile: the JVM's own libraries and
+ * class archive, and search-indexer's memory-mapped Lucene segments, which are page cache the kernel can take back),
+ * Postgres by Pss summed over its processes (RSS would count the shared buffers once per backend). A part that is
+ * stopped has no sample. Linux only ({@code /proc}).
  */
 final class ResidentMemory {
 
-    /** One part's samples, in KiB. */
-    record Usage(String part, long peakKib, double meanKib, int samples) {
+    /** One part's samples, in KiB; {@code fileKibAtPeak} is the file-mapped part of the peak sample (0 for Postgres). */
+    record Usage(String part, long peakKib, long fileKibAtPeak, double meanKib, int samples) {
+    }
+
+    /** One reading of one part, in KiB. */
+    private record Sample(long residentKib, long fileKib) {
     }
 
     private static final Duration INTERVAL = Duration.ofSeconds(1);
 
     private final LocalPipeline pipeline;
     private final List<String> services;
-    private final Map<String, List<Long>> samplesByPart = new LinkedHashMap<>();
+    private final Map<String, List<Sample>> samplesByPart = new LinkedHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -55,9 +65,11 @@ final class ResidentMemory {
         thread.interrupt();
         thread.join();
         List<Usage> usages = new ArrayList<>();
-        samplesByPart.forEach((part, samples) -> usages.add(new Usage(part,
-                samples.stream().mapToLong(Long::longValue).max().orElse(0),
-                samples.stream().mapToLong(Long::longValue).average().orElse(0), samples.size())));
+        samplesByPart.forEach((part, samples) -> {
+            Sample peak = samples.stream().max(Comparator.comparingLong(Sample::residentKib)).orElse(new Sample(0, 0));
+            usages.add(new Usage(part, peak.residentKib(), peak.fileKib(),
+                    samples.stream().mapToLong(Sample::residentKib).average().orElse(0), samples.size()));
+        });
         return usages;
     }
 
@@ -76,35 +88,46 @@ final class ResidentMemory {
         }
     }
 
-    private void record(String part, OptionalLong kib) {
-        kib.ifPresent(sample -> samplesByPart.get(part).add(sample));
+    private void record(String part, Optional<Sample> sample) {
+        sample.ifPresent(samplesByPart.get(part)::add);
     }
 
-    /** The VmRSS of the JVM among a watchdog shell and its children; empty when it is not running. */
-    private static OptionalLong jvmKib(List<ProcessHandle> tree) {
+    /** VmRSS and RssFile of the JVM among a watchdog shell and its children, read together; empty when it is not running. */
+    private static Optional<Sample> jvmKib(List<ProcessHandle> tree) {
         return tree.stream().filter(ProcessHandle::isAlive)
                 .filter(process -> process.info().command().orElse("").endsWith("/java"))
-                .flatMapToLong(process -> kibField(process.pid(), "status", "VmRSS:").stream())
-                .findFirst();
+                .findFirst()
+                .flatMap(process -> {
+                    Map<String, Long> status = kibFields(process.pid(), "status");
+                    return status.containsKey("VmRSS")
+                            ? Optional.of(new Sample(status.get("VmRSS"), status.getOrDefault("RssFile", 0L)))
+                            : Optional.empty();
+                });
     }
 
     /** The postmaster's and every backend's proportional share of the memory they use, summed. */
-    private static OptionalLong postgresKib(List<ProcessHandle> tree) {
+    private static Optional<Sample> postgresKib(List<ProcessHandle> tree) {
         LongSummaryStatistics pss = tree.stream()
                 .filter(process -> process.info().command().orElse("").endsWith("/postgres"))
-                .flatMapToLong(process -> kibField(process.pid(), "smaps_rollup", "Pss:").stream())
+                .map(process -> kibFields(process.pid(), "smaps_rollup").get("Pss"))
+                .filter(Objects::nonNull)
+                .mapToLong(Long::longValue)
                 .summaryStatistics();
-        return pss.getCount() == 0 ? OptionalLong.empty() : OptionalLong.of(pss.getSum());
+        return pss.getCount() == 0 ? Optional.empty() : Optional.of(new Sample(pss.getSum(), 0));
     }
 
-    /** A {@code Name: value kB} line of {@code /proc/<pid>/<file>}; empty when the process has gone meanwhile. */
-    private static OptionalLong kibField(long pid, String file, String name) {
+    /** The {@code Name: value kB} lines of {@code /proc/<pid>/<file>} by name; empty when the process has gone. */
+    private static Map<String, Long> kibFields(long pid, String file) {
+        Map<String, Long> fields = new HashMap<>();
         try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), file))) {
-            return lines.filter(line -> line.startsWith(name)).findFirst()
-                    .map(line -> OptionalLong.of(Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0])))
-                    .orElse(OptionalLong.empty());
-        } catch (IOException e) {
-            return OptionalLong.empty();
+            lines.filter(line -> line.endsWith(" kB")).forEach(line -> {
+                int colon = line.indexOf(':');
+                fields.put(line.substring(0, colon).trim(),
+                        Long.parseLong(line.substring(colon + 1, line.length() - 3).trim()));
+            });
+        } catch (IOException | UncheckedIOException e) {
+            return Map.of();
         }
+        return fields;
     }
 }

@@ -53,7 +53,7 @@ public final class RelayBenchmark {
     /** What cdc-relay sets when not overridden (EngineProperties, RelayEngine), shown beside the figures. */
     private static final Map<String, String> RELAY_DEFAULTS = Map.of(
             "relay.debezium.max.batch.size", "2048",
-            "relay.debezium.max.queue.size", "8192",
+            "relay.debezium.max.queue.size", "4096",
             "relay.debezium.poll.interval.ms", "10",
             "relay.producer.linger.ms", "5",
             "relay.producer.compression.type", "lz4",

@@ -62,7 +62,9 @@ final class EngineProperties {
         p.setProperty("retriable.restart.connector.wait.ms", "2000");
 
         p.setProperty("max.batch.size", "2048");
-        p.setProperty("max.queue.size", "8192");
+        // Two batches queued behind the one being sent keep the sink busy; a deeper queue only held more change events
+        // on the heap during a backlog drain (docs/benchmarks.md, "Memory").
+        p.setProperty("max.queue.size", "4096");
         // The engine sleeps this long whenever its queue is empty: at the default 50 ms it was most of a quiet outbox's
         // latency, for little more CPU when idle (docs/benchmarks.md, "Relay: poll.interval.ms 50 → 10").
         p.setProperty("poll.interval.ms", "10");

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +41,15 @@ public final class ChildProcess {
 
     /** Starts {@code command} with its output appended to {@code log}; the child must stop at end-of-file on stdin. */
     public static ChildProcess start(String name, List<String> command, Path log) {
+        return start(name, command, Map.of(), log);
+    }
+
+    /** As {@link #start(String, List, Path)}, with {@code environment} added to this process's. */
+    public static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path log) {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
         try {
             long logStart = logLength(log);
             return new ChildProcess(name, builder.start(), log, logStart);
